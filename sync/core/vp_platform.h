@@ -1,0 +1,30 @@
+/*
+ * vp_platform.h - the one place for operating-system specifics:
+ * data folders, directories and whole-file reads. Everything else in
+ * vindplaats uses these (or SDL's equivalents in app/).
+ */
+#ifndef VP_PLATFORM_H
+#define VP_PLATFORM_H
+#include "vp_buf.h"
+#include "vp_error.h"
+#include <stddef.h>
+
+/* The data folder: explicit (from --data) if given, else $VINDPLAATS_DATA,
+ * else $XDG_DATA_HOME/vindplaats, else ~/.local/share/vindplaats.
+ * Returns a malloc'ed path the caller frees. */
+char *vp_data_dir(const char *explicit_dir);
+
+/* Creates path and its parents (mode 0700). VP_OK if it already exists. */
+vp_result vp_mkdir_p(const char *path);
+
+/* Joins dir and name with one '/'. The caller frees the result. */
+char *vp_path_join(const char *dir, const char *name);
+
+/* Reads a whole file of at most max bytes into out (appended).
+ * VP_ERR_NOT_FOUND, VP_ERR_IO, or VP_ERR_INVALID when it is larger than max. */
+vp_result vp_read_file(const char *path, size_t max, struct vp_buf *out);
+
+/* Writes data to path atomically (temp file, fsync, rename, fsync dir). */
+vp_result vp_write_file_atomic(const char *path, const void *data, size_t len);
+
+#endif
