@@ -1,7 +1,17 @@
-# Called by vp_embed: writes OUT as a C file holding the bytes of IN.
-file(READ "${IN}" hex HEX)
+# Called by vp_embed: writes OUT as a C file holding the bytes of IN
+# (IN may list several files separated by '|': they are concatenated).
+string(REPLACE "|" ";" inputs "${IN}")
+set(hex "")
+list(LENGTH inputs ninputs)
+foreach(f IN LISTS inputs)
+  file(READ "${f}" part HEX)
+  string(APPEND hex "${part}")
+  if(ninputs GREATER 1)
+    string(APPEND hex "0a")
+  endif()
+endforeach()
 string(LENGTH "${hex}" n)
 math(EXPR len "${n} / 2")
 string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," body "${hex}")
 string(REGEX REPLACE "(0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,)" "\\1\n" body "${body}")
-file(WRITE "${OUT}" "/* generated from ${IN}; do not edit */\n#include <stddef.h>\nconst unsigned char ${SYM}[] = {\n${body}0x00 };\nconst size_t ${SYM}_len = ${len};\n")
+file(WRITE "${OUT}" "/* generated; do not edit */\n#include <stddef.h>\nconst unsigned char ${SYM}[] = {\n${body}0x00 };\nconst size_t ${SYM}_len = ${len};\n")
