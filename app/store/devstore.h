@@ -71,9 +71,9 @@ struct dev_device {
     char org_name[VP_TEXT_BYTES(80)];
     char server_url[DEV_URL_MAX];
     char token[DEV_TOKEN_MAX];
-    char cafile[DEV_PATH_MAX];     /* "" = system CAs */
-    char pinned_key[128];          /* curl "sha256//..." or "" */
-    bool setup_done;               /* first-start flow finished (enrolled or "later") */
+    char cafile[DEV_PATH_MAX]; /* "" = system CAs */
+    char pinned_key[128];      /* curl "sha256//..." or "" */
+    bool setup_done;           /* first-start flow finished (enrolled or "later") */
 };
 
 vp_result devstore_device_get(struct devstore *s, struct dev_device *out);
@@ -153,8 +153,8 @@ bool devstore_pin_format_ok(const char *pin);
 /* Adds a staff member; the PIN is hashed (argon2id) and only the hash kept. */
 vp_result devstore_staff_add(struct devstore *s, const char *display_name, enum vp_role role,
                              const char *pin, char id_out[VP_UUID_LEN]);
-vp_result devstore_staff_update(struct devstore *s, const char *staff_id,
-                                const char *display_name, enum vp_role role, bool archived);
+vp_result devstore_staff_update(struct devstore *s, const char *staff_id, const char *display_name,
+                                enum vp_role role, bool archived);
 /* A manager resets a PIN; this also clears a lockout. */
 vp_result devstore_staff_set_pin(struct devstore *s, const char *staff_id, const char *pin);
 vp_result devstore_staff_get(struct devstore *s, const char *staff_id, struct dev_staff *out);
@@ -196,8 +196,7 @@ vp_result devstore_observation_amend(struct devstore *s, const char *id,
  * else records a retraction (a correction with retracted=true). */
 vp_result devstore_observation_undo(struct devstore *s, const char *id, const char *staff_id);
 
-vp_result devstore_observation_get(struct devstore *s, const char *id,
-                                   struct vp_observation *out);
+vp_result devstore_observation_get(struct devstore *s, const char *id, struct vp_observation *out);
 
 struct dev_obs_item {
     struct vp_observation obs;
@@ -232,11 +231,11 @@ vp_result devstore_advice_mark_read(struct devstore *s, const char *advice_id,
 /* ---- outbox (used by the sync worker) ---- */
 
 struct dev_outbox_stats {
-    int64_t pending;     /* waiting to be sent (includes in flight) */
-    int64_t in_flight;   /* frozen in a batch, outcome not yet known */
-    int64_t quarantined; /* refused by the server; needs a person */
-    int64_t acked;       /* on the server, still kept here */
-    int64_t oldest_pending_ms; /* creation time of the oldest pending, 0 if none */
+    int64_t pending;              /* waiting to be sent (includes in flight) */
+    int64_t in_flight;            /* frozen in a batch, outcome not yet known */
+    int64_t quarantined;          /* refused by the server; needs a person */
+    int64_t acked;                /* on the server, still kept here */
+    int64_t oldest_pending_ms;    /* creation time of the oldest pending, 0 if none */
     int64_t pending_observations; /* what the sync line counts ("3 signalen wachten") */
 };
 vp_result devstore_outbox_stats(struct devstore *s, struct dev_outbox_stats *out);
@@ -306,9 +305,9 @@ struct dev_sync_state {
     char server_epoch[VP_UUID_LEN];
     int64_t last_attempt_ms;
     int64_t last_success_ms;
-    vp_result last_error;   /* VP_OK if the last attempt succeeded */
+    vp_result last_error;                 /* VP_OK if the last attempt succeeded */
     char last_error_text[DEV_REASON_MAX]; /* plain sentence (current language) */
-    int64_t last_server_time_ms; /* for showing clock skew */
+    int64_t last_server_time_ms;          /* for showing clock skew */
 };
 vp_result devstore_sync_state(struct devstore *s, struct dev_sync_state *out);
 vp_result devstore_sync_success(struct devstore *s, int64_t now_ms, int64_t server_time_ms);

@@ -32,14 +32,14 @@ enum sync_event {
 
 struct sync_report {
     enum sync_event event;
-    vp_result result;   /* VP_OK or why the round/enrolment failed */
-    int64_t pushed;     /* records sent in this round */
-    int64_t acked;      /* stored or duplicate */
+    vp_result result; /* VP_OK or why the round/enrolment failed */
+    int64_t pushed;   /* records sent in this round */
+    int64_t acked;    /* stored or duplicate */
     int64_t quarantined;
-    int64_t pulled;     /* changes applied */
-    int64_t pending;    /* records still waiting afterwards */
-    int http_status;    /* last HTTP status seen, 0 if none */
-    char message[256];  /* plain sentence in the current language, "" if ok */
+    int64_t pulled;    /* changes applied */
+    int64_t pending;   /* records still waiting afterwards */
+    int http_status;   /* last HTTP status seen, 0 if none */
+    char message[256]; /* plain sentence in the current language, "" if ok */
 };
 
 vp_result sync_global_init(void);

@@ -22,7 +22,10 @@ struct vp_buf {
 };
 
 extern char vp_buf_empty[];
-#define VP_BUF_INIT { vp_buf_empty, 0, 0 }
+#define VP_BUF_INIT                                                                                \
+    {                                                                                              \
+        vp_buf_empty, 0, 0                                                                         \
+    }
 
 void vp_buf_init(struct vp_buf *b);
 /* Frees the memory; the buffer is empty and reusable afterwards. */

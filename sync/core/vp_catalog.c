@@ -40,8 +40,10 @@ static bool parse_color(const char *s, uint32_t *out)
         return false;
     for (int i = 1; i < 7; i++) {
         char c = s[i];
-        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 :
-                c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        int d = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                       : -1;
         if (d < 0)
             return false;
         v = v << 4 | (unsigned)d;
@@ -83,13 +85,12 @@ static bool parse_signal(json_t *js, const char *domain, struct vp_signal *sig,
 
 static bool parse_domain(json_t *jd, struct vp_domain *dom, struct vp_json_err *err)
 {
-    static const char *const keys[] = { "code",  "nl",     "en",      "short_nl",
-                                        "short_en", "tint", "stripe", "signals", NULL };
+    static const char *const keys[] = { "code", "nl",     "en",      "short_nl", "short_en",
+                                        "tint", "stripe", "signals", NULL };
     const char *code = NULL, *nl = NULL, *en = NULL, *snl = NULL, *sen = NULL;
     const char *tint = "#FFFFFF", *stripe = "#2F5D62";
     json_t *sigs;
-    if (!vp_json_only_keys(jd, keys, err) ||
-        !vp_json_get_str(jd, "code", true, 8, &code, err) ||
+    if (!vp_json_only_keys(jd, keys, err) || !vp_json_get_str(jd, "code", true, 8, &code, err) ||
         !vp_json_get_str(jd, "nl", true, 80, &nl, err) ||
         !vp_json_get_str(jd, "en", true, 80, &en, err) ||
         !vp_json_get_str(jd, "short_nl", false, 40, &snl, err) ||

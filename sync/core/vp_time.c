@@ -136,7 +136,9 @@ vp_result vp_time_parse(const char *t, int64_t *ms)
     if (*p)
         return VP_ERR_INVALID;
     *ms = ((vp_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + (s > 59 ? 59 : s)) -
-           (int64_t)off * 60) * 1000 + frac;
+           (int64_t)off * 60) *
+              1000 +
+          frac;
     return VP_OK;
 }
 

@@ -9,8 +9,9 @@
 
 /* ---- names ---- */
 
-static const char *const record_types[VP_REC_TYPE_COUNT + 1] = { "observation", "child", "group",
-                                                                 "staff", "advice_read", NULL };
+static const char *const record_types[VP_REC_TYPE_COUNT + 1] = { "observation", "child",
+                                                                 "group",       "staff",
+                                                                 "advice_read", NULL };
 static const char *const frequencies[VP_FREQ_COUNT + 1] = { "", "once", "often", "daily", NULL };
 static const char *const situations[VP_SIT_COUNT + 1] = { "",        "play",  "meal",   "drop_off",
                                                           "outside", "sleep", "circle", NULL };
@@ -21,9 +22,9 @@ static const char *const case_statuses[VP_CASE_STATUS_COUNT + 1] = {
     "new",      "reviewing", "more_info",       "advised", "follow_up",
     "referred", "waiting",   "support_started", "closed",  NULL
 };
-static const char *const change_types[VP_CHG_TYPE_COUNT + 1] = {
-    "group", "child", "staff", "advice", "case", "catalog", "settings", "erase", NULL
-};
+static const char *const change_types[VP_CHG_TYPE_COUNT + 1] = { "group",    "child", "staff",
+                                                                 "advice",   "case",  "catalog",
+                                                                 "settings", "erase", NULL };
 
 static int index_of(const char *const list[], const char *s)
 {
@@ -265,14 +266,25 @@ static bool valid_pseudonym(const char *s)
 static bool parse_observation(json_t *js, const struct vp_catalog *cat, struct vp_observation *o,
                               struct vp_json_err *err)
 {
-    static const char *const keys[] = {
-        "type",  "id",           "child_id",         "staff_id",     "signals",
-        "level", "frequency",    "situation",        "note",         "parents_informed",
-        "consultation", "consent_confirmed", "retracted", "corrects", "device_time",
-        "catalog_version", NULL
-    };
+    static const char *const keys[] = { "type",
+                                        "id",
+                                        "child_id",
+                                        "staff_id",
+                                        "signals",
+                                        "level",
+                                        "frequency",
+                                        "situation",
+                                        "note",
+                                        "parents_informed",
+                                        "consultation",
+                                        "consent_confirmed",
+                                        "retracted",
+                                        "corrects",
+                                        "device_time",
+                                        "catalog_version",
+                                        NULL };
     static const char *const freq_choices[] = { "once", "often", "daily", NULL };
-    static const char *const sit_choices[] = { "play",  "meal",  "drop_off", "outside",
+    static const char *const sit_choices[] = { "play",  "meal",   "drop_off", "outside",
                                                "sleep", "circle", NULL };
     const char *freq = NULL, *sit = NULL, *consult = "none";
     int64_t level = 0, catv = 1;
@@ -308,8 +320,7 @@ static bool parse_observation(json_t *js, const struct vp_catalog *cat, struct v
     sigs = json_object_get(js, "signals");
     if (!json_is_array(sigs))
         return vp_json_fail(err, "signals", "must be a list of signal codes");
-    if (json_array_size(sigs) > VP_MAX_SIGNALS ||
-        (!o->retracted && json_array_size(sigs) == 0))
+    if (json_array_size(sigs) > VP_MAX_SIGNALS || (!o->retracted && json_array_size(sigs) == 0))
         return vp_json_fail(err, "signals", "must name 1 to 8 signals");
     for (size_t i = 0; i < json_array_size(sigs); i++) {
         json_t *s = json_array_get(sigs, i);
@@ -328,7 +339,7 @@ static bool parse_observation(json_t *js, const struct vp_catalog *cat, struct v
 
 static bool parse_child(json_t *js, struct vp_child_rev *c, struct vp_json_err *err)
 {
-    static const char *const keys[] = { "type",        "id",        "child_id", "group_id",
+    static const char *const keys[] = { "type",        "id",          "child_id",  "group_id",
                                         "first_name",  "birth_month", "pseudonym", "archived",
                                         "device_time", NULL };
     memset(c, 0, sizeof(*c));
@@ -352,7 +363,7 @@ static bool parse_child(json_t *js, struct vp_child_rev *c, struct vp_json_err *
 
 static bool parse_group(json_t *js, struct vp_group_rev *g, struct vp_json_err *err)
 {
-    static const char *const keys[] = { "type", "id",       "group_id",    "name",
+    static const char *const keys[] = { "type",     "id",          "group_id", "name",
                                         "archived", "device_time", NULL };
     memset(g, 0, sizeof(*g));
     return vp_json_only_keys(js, keys, err) && copy_uuid(js, "id", true, true, g->id, err) &&
@@ -364,9 +375,9 @@ static bool parse_group(json_t *js, struct vp_group_rev *g, struct vp_json_err *
 
 static bool parse_staff(json_t *js, struct vp_staff_rev *s, struct vp_json_err *err)
 {
-    static const char *const keys[] = { "type",     "id",       "staff_id",    "display_name",
-                                        "role",     "pin_hash", "archived",    "device_time",
-                                        NULL };
+    static const char *const keys[] = { "type",         "id",          "staff_id",
+                                        "display_name", "role",        "pin_hash",
+                                        "archived",     "device_time", NULL };
     const char *role = NULL;
     memset(s, 0, sizeof(*s));
     if (!vp_json_only_keys(js, keys, err) || !copy_uuid(js, "id", true, true, s->id, err) ||
@@ -474,7 +485,8 @@ json_t *vp_change_to_json(const struct vp_change *c)
         json_object_set_new(o, "type", json_string("catalog"));
         json_object_set_new(o, "version", json_integer(c->u.catalog.version));
         json_object_set_new(o, "catalog",
-                            c->u.catalog.json ? json_loads(c->u.catalog.json, 0, &jerr) : json_null());
+                            c->u.catalog.json ? json_loads(c->u.catalog.json, 0, &jerr)
+                                              : json_null());
         break;
     }
     case VP_CHG_SETTINGS:
@@ -534,8 +546,8 @@ static bool parse_advice(json_t *js, struct vp_advice *a, struct vp_json_err *er
 
 static bool parse_case(json_t *js, struct vp_case *k, struct vp_json_err *err)
 {
-    static const char *const keys[] = { "type",        "seq",             "child_id",
-                                        "status",      "next_action",     "next_action_due",
+    static const char *const keys[] = { "type",         "seq",         "child_id",
+                                        "status",       "next_action", "next_action_due",
                                         "consultation", NULL };
     const char *status = NULL, *consult = "none";
     if (!vp_json_only_keys(js, keys, err) ||
@@ -554,8 +566,9 @@ static bool parse_case(json_t *js, struct vp_case *k, struct vp_json_err *err)
 
 static bool parse_settings(json_t *js, struct vp_settings *s, struct vp_json_err *err)
 {
-    static const char *const keys[] = { "type",           "seq",              "location_name",
-                                        "org_name",       "safety_contact",   "autolock_seconds",
+    static const char *const keys[] = { "type",           "seq",
+                                        "location_name",  "org_name",
+                                        "safety_contact", "autolock_seconds",
                                         "retention_days", NULL };
     s->autolock_seconds = 90;
     s->retention_days = 30;
@@ -590,8 +603,7 @@ bool vp_change_from_json(json_t *js, struct vp_change *out, struct vp_json_err *
     case VP_CHG_ADVICE: return parse_advice(js, &out->u.advice, err);
     case VP_CHG_CASE: return parse_case(js, &out->u.kase, err);
     case VP_CHG_SETTINGS: return parse_settings(js, &out->u.settings, err);
-    case VP_CHG_ERASE:
-        return copy_uuid(js, "child_id", true, false, out->u.erase_child_id, err);
+    case VP_CHG_ERASE: return copy_uuid(js, "child_id", true, false, out->u.erase_child_id, err);
     case VP_CHG_CATALOG: {
         json_t *cat = json_object_get(js, "catalog");
         struct vp_catalog parsed;

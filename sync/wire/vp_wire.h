@@ -26,11 +26,11 @@
 #define VP_MAX_SIGNALS      8   /* signal codes in one observation */
 #define VP_NOTE_MAX_CHARS   280 /* a note is a few words, not a report */
 #define VP_NAME_MAX_CHARS   40  /* first names, group names, display names */
-#define VP_TEXT_BYTES(n)    ((n) * 4 + 1)
+#define VP_TEXT_BYTES(n)    ((n)*4 + 1)
 #define VP_PSEUDONYM_LEN    16
 #define VP_PIN_HASH_MAX     160
-#define VP_PUSH_MAX_RECORDS 500        /* the client sends 200; the server allows some slack */
-#define VP_PUSH_MAX_BYTES   (1 << 20)  /* 1 MiB of JSON after decompression */
+#define VP_PUSH_MAX_RECORDS 500       /* the client sends 200; the server allows some slack */
+#define VP_PUSH_MAX_BYTES   (1 << 20) /* 1 MiB of JSON after decompression */
 #define VP_PULL_MAX_LIMIT   1000
 
 enum vp_record_type {
@@ -124,8 +124,8 @@ struct vp_record {
 
 /* Names on the wire, and their inverse (NULL / -1 when unknown). */
 const char *vp_record_type_name(enum vp_record_type t);
-const char *vp_frequency_name(enum vp_frequency f);      /* NULL for UNSET */
-const char *vp_situation_name(enum vp_situation s);      /* NULL for UNSET */
+const char *vp_frequency_name(enum vp_frequency f); /* NULL for UNSET */
+const char *vp_situation_name(enum vp_situation s); /* NULL for UNSET */
 const char *vp_consultation_name(enum vp_consultation c);
 const char *vp_role_name(enum vp_role r);
 int vp_frequency_parse(const char *s);

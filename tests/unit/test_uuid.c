@@ -41,7 +41,7 @@ static void test_uuid7_state_survives_restart(void)
     struct vp_uuid7 gen = { 0, 0 }, restored;
     char a[VP_UUID_LEN], b[VP_UUID_LEN];
     vp_uuid7_next(&gen, 2000000000000, a);
-    restored = gen; /* what the store writes and reads back */
+    restored = gen;                             /* what the store writes and reads back */
     vp_uuid7_next(&restored, 1000000000000, b); /* clock far behind after reboot */
     CHECK(strcmp(a, b) < 0);
 }

@@ -1,0 +1,650 @@
+/*
+ * devstore_outbox.c - observations, the outbox and everything the sync
+ * worker does with the store: frozen batches, results, quarantine, epochs,
+ * retention, and applying pulled changes. Also advice and case status.
+ */
+#include "devstore_int.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- outbox ---- */
+
+vp_result ds_outbox_add(struct devstore *s, const struct vp_record *rec, const char *child_id,
+                        const char *entity_id)
+{
+    json_t *js = vp_record_to_json(rec);
+    char *payload = vp_json_dump(js);
+    vp_result res = ds_exec(s,
+                            "INSERT INTO outbox(record_id, type, child_id, entity_id, payload,"
+                            " state, created_at) VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6)",
+                            "sssssi", vp_record_id(rec), vp_record_type_name(rec->type), child_id,
+                            entity_id, payload, vp_now_ms());
+    free(payload);
+    json_decref(js);
+    return res;
+}
+
+static vp_result outbox_state(struct devstore *s, const char *record_id, char *state, size_t size)
+{
+    sqlite3_stmt *st =
+        ds_prepare(s, "SELECT state FROM outbox WHERE record_id = ?1", "s", record_id);
+    bool row;
+    vp_result res;
+    if (!st)
+        return VP_ERR_INTERNAL;
+    res = ds_step(s, st, &row);
+    if (!res && !row)
+        vp_strlcpy(state, "", size); /* purged after acknowledgement */
+    else if (!res)
+        ds_col_text(st, 0, state, size);
+    sqlite3_reset(st);
+    return res;
+}
+
+/* ---- observations ---- */
+
+static void join_signals(const struct vp_observation *o, char *out, size_t size)
+{
+    struct vp_buf b = VP_BUF_INIT;
+    for (int i = 0; i < o->nsignals; i++) {
+        if (i)
+            vp_buf_addch(&b, ',');
+        vp_buf_adds(&b, o->signals[i]);
+    }
+    vp_strlcpy(out, b.data, size);
+    vp_buf_release(&b);
+}
+
+static void split_signals(const char *text, struct vp_observation *o)
+{
+    o->nsignals = 0;
+    while (*text && o->nsignals < VP_MAX_SIGNALS) {
+        size_t len = strcspn(text, ",");
+        if (len > 0 && len < VP_CODE_LEN) {
+            memcpy(o->signals[o->nsignals], text, len);
+            o->signals[o->nsignals][len] = '\0';
+            o->nsignals++;
+        }
+        text += len;
+        if (*text == ',')
+            text++;
+    }
+}
+
+/* Checks what the caller may get wrong; the database checks the rest. */
+static vp_result validate_observation(struct devstore *s, const struct vp_observation *o)
+{
+    const struct vp_catalog *cat;
+    vp_result res;
+    if (!vp_uuid_valid(o->child_id) || !vp_uuid_valid(o->staff_id) || o->level < 1 ||
+        o->level > 3 || o->frequency >= VP_FREQ_COUNT || o->situation >= VP_SIT_COUNT ||
+        o->consultation >= VP_CONSULT_COUNT)
+        return VP_ERR_INVALID;
+    if (!o->retracted && (o->nsignals < 1 || o->nsignals > VP_MAX_SIGNALS))
+        return VP_ERR_INVALID;
+    if (o->consultation == VP_CONSULT_NAMED && !o->consent_confirmed)
+        return VP_ERR_INVALID;
+    if (!vp_utf8_valid_text(o->note, strlen(o->note)) ||
+        vp_utf8_length(o->note) > VP_NOTE_MAX_CHARS)
+        return VP_ERR_INVALID;
+    res = ds_catalog(s, &cat);
+    if (res)
+        return res;
+    for (int i = 0; i < o->nsignals; i++) {
+        if (!vp_catalog_find(cat, o->signals[i], NULL))
+            return VP_ERR_INVALID;
+        for (int k = 0; k < i; k++)
+            if (!strcmp(o->signals[k], o->signals[i]))
+                return VP_ERR_INVALID;
+    }
+    return VP_OK;
+}
+
+static vp_result insert_observation(struct devstore *s, const struct vp_observation *o)
+{
+    char sigs[VP_MAX_SIGNALS * VP_CODE_LEN];
+    struct vp_record rec;
+    vp_result res;
+    join_signals(o, sigs, sizeof(sigs));
+    res = ds_exec(s,
+                  "INSERT INTO observations(id, child_id, staff_id, signals, level, frequency,"
+                  " situation, note, parents_informed, consultation, consent_confirmed, retracted,"
+                  " corrects, device_time, catalog_version)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                  "ssssbbbsbbbbsii", o->id, o->child_id, o->staff_id, sigs, o->level,
+                  (int)o->frequency, (int)o->situation, o->note, o->parents_informed ? 1 : 0,
+                  (int)o->consultation, o->consent_confirmed ? 1 : 0, o->retracted ? 1 : 0,
+                  o->corrects[0] ? o->corrects : NULL, o->device_time_ms, o->catalog_version);
+    if (res)
+        return res;
+    rec.type = VP_REC_OBSERVATION;
+    rec.u.obs = *o;
+    return ds_outbox_add(s, &rec, o->child_id, NULL);
+}
+
+static vp_result child_and_staff_exist(struct devstore *s, const struct vp_observation *o)
+{
+    int64_t n = 0;
+    vp_result res = ds_query_int(s, &n,
+                                 "SELECT (SELECT count(*) FROM children WHERE id = ?1)"
+                                 " * (SELECT count(*) FROM staff WHERE id = ?2)",
+                                 "ss", o->child_id, o->staff_id);
+    return res ? res : n ? VP_OK : VP_ERR_CONSTRAINT;
+}
+
+vp_result devstore_observation_record(struct devstore *s, struct vp_observation *obs)
+{
+    struct vp_observation o = *obs;
+    const struct vp_catalog *cat;
+    vp_result res;
+    o.corrects[0] = '\0';
+    o.retracted = false;
+    res = validate_observation(s, &o);
+    if (!res)
+        res = ds_begin(s);
+    if (res)
+        return res;
+    res = child_and_staff_exist(s, &o);
+    if (!res)
+        res = ds_new_id(s, o.id);
+    if (!res)
+        res = ds_catalog(s, &cat);
+    if (!res) {
+        o.catalog_version = cat->version;
+        o.device_time_ms = vp_now_ms();
+        res = insert_observation(s, &o);
+    }
+    res = ds_finish(s, res);
+    if (!res)
+        *obs = o;
+    return res;
+}
+
+static void read_observation(sqlite3_stmt *st, struct vp_observation *o)
+{
+    char sigs[VP_MAX_SIGNALS * VP_CODE_LEN];
+    memset(o, 0, sizeof(*o));
+    ds_col_text(st, 0, o->id, sizeof(o->id));
+    ds_col_text(st, 1, o->child_id, sizeof(o->child_id));
+    ds_col_text(st, 2, o->staff_id, sizeof(o->staff_id));
+    ds_col_text(st, 3, sigs, sizeof(sigs));
+    split_signals(sigs, o);
+    o->level = sqlite3_column_int(st, 4);
+    o->frequency = (enum vp_frequency)sqlite3_column_int(st, 5);
+    o->situation = (enum vp_situation)sqlite3_column_int(st, 6);
+    ds_col_text(st, 7, o->note, sizeof(o->note));
+    o->parents_informed = sqlite3_column_int(st, 8) != 0;
+    o->consultation = (enum vp_consultation)sqlite3_column_int(st, 9);
+    o->consent_confirmed = sqlite3_column_int(st, 10) != 0;
+    o->retracted = sqlite3_column_int(st, 11) != 0;
+    ds_col_text(st, 12, o->corrects, sizeof(o->corrects));
+    o->device_time_ms = sqlite3_column_int64(st, 13);
+    o->catalog_version = sqlite3_column_int64(st, 14);
+}
+
+#define OBS_COLUMNS                                                                                \
+    "o.id, o.child_id, o.staff_id, o.signals, o.level, o.frequency, o.situation, o.note,"          \
+    " o.parents_informed, o.consultation, o.consent_confirmed, o.retracted, o.corrects,"           \
+    " o.device_time, o.catalog_version"
+
+vp_result devstore_observation_get(struct devstore *s, const char *id, struct vp_observation *out)
+{
+    sqlite3_stmt *st =
+        ds_prepare(s, "SELECT " OBS_COLUMNS " FROM observations o WHERE o.id = ?1", "s", id);
+    bool row;
+    vp_result res;
+    if (!st)
+        return VP_ERR_INTERNAL;
+    res = ds_step(s, st, &row);
+    if (!res && !row)
+        res = VP_ERR_NOT_FOUND;
+    if (!res)
+        read_observation(st, out);
+    sqlite3_reset(st);
+    return res;
+}
+
+vp_result devstore_observation_amend(struct devstore *s, const char *id,
+                                     const struct vp_observation *obs, char new_id_out[VP_UUID_LEN])
+{
+    struct vp_observation old, o = *obs;
+    char state[16];
+    vp_result res = validate_observation(s, &o);
+    if (!res)
+        res = ds_begin(s);
+    if (res)
+        return res;
+    res = devstore_observation_get(s, id, &old);
+    if (!res && (strcmp(old.child_id, o.child_id) != 0 || old.retracted))
+        res = VP_ERR_INVALID;
+    if (!res)
+        res = outbox_state(s, id, state, sizeof(state));
+    if (res)
+        goto done;
+    o.retracted = false;
+    o.catalog_version = old.catalog_version;
+    if (!strcmp(state, "pending")) {
+        /* it never left the tablet: change it in place, keeping its id and time */
+        vp_strlcpy(o.id, old.id, sizeof(o.id));
+        vp_strlcpy(o.corrects, old.corrects, sizeof(o.corrects));
+        o.device_time_ms = old.device_time_ms;
+        res = ds_exec(s, "DELETE FROM outbox WHERE record_id = ?1 AND state = 'pending'", "s", id);
+        if (!res)
+            res = ds_exec(s, "DELETE FROM observations WHERE id = ?1", "s", id);
+    } else {
+        /* it left (or may have): a correction record names it */
+        res = ds_new_id(s, o.id);
+        vp_strlcpy(o.corrects, old.id, sizeof(o.corrects));
+        o.device_time_ms = vp_now_ms();
+    }
+    if (!res)
+        res = insert_observation(s, &o);
+done:
+    res = ds_finish(s, res);
+    if (!res && new_id_out)
+        memcpy(new_id_out, o.id, VP_UUID_LEN);
+    return res;
+}
+
+vp_result devstore_observation_undo(struct devstore *s, const char *id, const char *staff_id)
+{
+    struct vp_observation old, o;
+    char state[16];
+    vp_result res;
+    if (!vp_uuid_valid(staff_id))
+        return VP_ERR_INVALID;
+    res = ds_begin(s);
+    if (!res)
+        res = devstore_observation_get(s, id, &old);
+    if (!res)
+        res = outbox_state(s, id, state, sizeof(state));
+    if (res)
+        return ds_finish(s, res);
+    if (!strcmp(state, "pending")) {
+        res = ds_exec(s, "DELETE FROM outbox WHERE record_id = ?1 AND state = 'pending'", "s", id);
+        if (!res)
+            res = ds_exec(s, "DELETE FROM observations WHERE id = ?1", "s", id);
+        return ds_finish(s, res);
+    }
+    memset(&o, 0, sizeof(o));
+    vp_strlcpy(o.child_id, old.child_id, sizeof(o.child_id));
+    vp_strlcpy(o.staff_id, staff_id, sizeof(o.staff_id));
+    vp_strlcpy(o.corrects, old.id, sizeof(o.corrects));
+    o.level = old.level;
+    o.retracted = true;
+    o.catalog_version = old.catalog_version;
+    o.device_time_ms = vp_now_ms();
+    res = ds_new_id(s, o.id);
+    if (!res)
+        res = insert_observation(s, &o);
+    return ds_finish(s, res);
+}
+
+vp_result devstore_child_observations(struct devstore *s, const char *child_id, size_t limit,
+                                      struct dev_obs_item **out, size_t *n)
+{
+    sqlite3_stmt *st =
+        ds_prepare(s,
+                   "SELECT " OBS_COLUMNS ", coalesce(st.display_name, '') FROM observations o"
+                   " LEFT JOIN staff st ON st.id = o.staff_id"
+                   " WHERE o.child_id = ?1 AND o.retracted = 0"
+                   " AND NOT EXISTS (SELECT 1 FROM observations c WHERE c.corrects = o.id)"
+                   " ORDER BY o.id DESC LIMIT ?2",
+                   "si", child_id, (int64_t)limit);
+    size_t cap = 8, count = 0;
+    struct dev_obs_item *list;
+    bool row = true;
+    vp_result res;
+    *out = NULL;
+    *n = 0;
+    if (!st)
+        return VP_ERR_INTERNAL;
+    list = vp_xmalloc(cap * sizeof(*list));
+    while (!(res = ds_step(s, st, &row)) && row) {
+        if (count == cap)
+            list = vp_xrealloc(list, (cap *= 2) * sizeof(*list));
+        read_observation(st, &list[count].obs);
+        ds_col_text(st, 15, list[count].staff_name, sizeof(list[count].staff_name));
+        count++;
+    }
+    sqlite3_reset(st);
+    if (res) {
+        free(list);
+        return res;
+    }
+    *out = list;
+    *n = count;
+    return VP_OK;
+}
+
+/* ---- advice and cases ---- */
+
+vp_result devstore_child_advice(struct devstore *s, const char *child_id, struct dev_advice **out,
+                                size_t *n)
+{
+    sqlite3_stmt *st = ds_prepare(s,
+                                  "SELECT id, child_id, text, author, created_at, read_at"
+                                  " FROM advice WHERE child_id = ?1"
+                                  " ORDER BY created_at DESC, id DESC",
+                                  "s", child_id);
+    size_t cap = 4, count = 0;
+    struct dev_advice *list;
+    bool row = true;
+    vp_result res;
+    *out = NULL;
+    *n = 0;
+    if (!st)
+        return VP_ERR_INTERNAL;
+    list = vp_xmalloc(cap * sizeof(*list));
+    while (!(res = ds_step(s, st, &row)) && row) {
+        struct dev_advice *a;
+        if (count == cap)
+            list = vp_xrealloc(list, (cap *= 2) * sizeof(*list));
+        a = &list[count++];
+        ds_col_text(st, 0, a->id, sizeof(a->id));
+        ds_col_text(st, 1, a->child_id, sizeof(a->child_id));
+        ds_col_text(st, 2, a->text, sizeof(a->text));
+        ds_col_text(st, 3, a->author, sizeof(a->author));
+        a->created_ms = sqlite3_column_int64(st, 4);
+        a->read_ms = sqlite3_column_int64(st, 5);
+    }
+    sqlite3_reset(st);
+    if (res) {
+        free(list);
+        return res;
+    }
+    *out = list;
+    *n = count;
+    return VP_OK;
+}
+
+vp_result devstore_child_case(struct devstore *s, const char *child_id, struct vp_case *out)
+{
+    sqlite3_stmt *st = ds_prepare(s,
+                                  "SELECT status, next_action, next_action_due, consultation"
+                                  " FROM cases WHERE child_id = ?1",
+                                  "s", child_id);
+    bool row;
+    vp_result res;
+    memset(out, 0, sizeof(*out));
+    if (!st)
+        return VP_ERR_INTERNAL;
+    res = ds_step(s, st, &row);
+    if (!res && !row)
+        res = VP_ERR_NOT_FOUND;
+    if (!res) {
+        char status[32];
+        int code;
+        ds_col_text(st, 0, status, sizeof(status));
+        code = vp_case_status_parse(status);
+        vp_strlcpy(out->child_id, child_id, sizeof(out->child_id));
+        out->status = code < 0 ? VP_CASE_NEW : (enum vp_case_status)code;
+        ds_col_text(st, 1, out->next_action, sizeof(out->next_action));
+        ds_col_text(st, 2, out->next_action_due, sizeof(out->next_action_due));
+        out->consultation = (enum vp_consultation)sqlite3_column_int(st, 3);
+    }
+    sqlite3_reset(st);
+    return res;
+}
+
+vp_result devstore_advice_mark_read(struct devstore *s, const char *advice_id, const char *staff_id)
+{
+    struct vp_record rec;
+    int64_t read_at = -1;
+    vp_result res;
+    if (!vp_uuid_valid(staff_id))
+        return VP_ERR_INVALID;
+    res = ds_begin(s);
+    if (!res)
+        res = ds_query_int(s, &read_at, "SELECT read_at FROM advice WHERE id = ?1", "s", advice_id);
+    if (res || read_at != 0)
+        return ds_finish(s, res); /* unknown, or already read: nothing to do */
+    memset(&rec, 0, sizeof(rec));
+    rec.type = VP_REC_ADVICE_READ;
+    rec.u.read.read_at_ms = vp_now_ms();
+    vp_strlcpy(rec.u.read.advice_id, advice_id, VP_UUID_LEN);
+    vp_strlcpy(rec.u.read.staff_id, staff_id, VP_UUID_LEN);
+    res = ds_exec(s, "UPDATE advice SET read_at = ?2 WHERE id = ?1", "si", advice_id,
+                  rec.u.read.read_at_ms);
+    if (!res)
+        res = ds_new_id(s, rec.u.read.id);
+    if (!res)
+        res = ds_outbox_add(s, &rec, NULL, NULL);
+    return ds_finish(s, res);
+}
+
+/* ---- stats, batches, results ---- */
+
+vp_result devstore_outbox_stats(struct devstore *s, struct dev_outbox_stats *o)
+{
+    sqlite3_stmt *st = ds_prepare(
+        s,
+        "SELECT coalesce(sum(state IN ('pending', 'in_flight')), 0),"
+        " coalesce(sum(state = 'in_flight'), 0), coalesce(sum(state = 'quarantined'), 0),"
+        " coalesce(sum(state = 'acked'), 0),"
+        " coalesce(min(CASE WHEN state IN ('pending', 'in_flight') THEN created_at END), 0),"
+        " coalesce(sum(state IN ('pending', 'in_flight') AND type = 'observation'), 0)"
+        " FROM outbox",
+        NULL);
+    bool row;
+    vp_result res;
+    memset(o, 0, sizeof(*o));
+    if (!st)
+        return VP_ERR_INTERNAL;
+    res = ds_step(s, st, &row);
+    if (!res && row) {
+        o->pending = sqlite3_column_int64(st, 0);
+        o->in_flight = sqlite3_column_int64(st, 1);
+        o->quarantined = sqlite3_column_int64(st, 2);
+        o->acked = sqlite3_column_int64(st, 3);
+        o->oldest_pending_ms = sqlite3_column_int64(st, 4);
+        o->pending_observations = sqlite3_column_int64(st, 5);
+    }
+    sqlite3_reset(st);
+    return res;
+}
+
+void devstore_batch_release(struct dev_batch *b)
+{
+    free(b->record_ids);
+    free(b->body);
+    memset(b, 0, sizeof(*b));
+}
+
+/* Reads the rows of one batch, in creation order, into b. */
+static vp_result read_batch(struct devstore *s, const char *batch_id, struct dev_batch *b)
+{
+    sqlite3_stmt *st = ds_prepare(s,
+                                  "SELECT record_id, payload FROM outbox WHERE batch_id = ?1"
+                                  " AND state = 'in_flight' ORDER BY seq",
+                                  "s", batch_id);
+    struct vp_buf body = VP_BUF_INIT;
+    size_t cap = 16;
+    bool row = true;
+    vp_result res;
+    if (!st)
+        return VP_ERR_INTERNAL;
+    vp_strlcpy(b->id, batch_id, sizeof(b->id));
+    b->record_ids = vp_xmalloc(cap * sizeof(*b->record_ids));
+    vp_buf_adds(&body, "{\"records\":[");
+    while (!(res = ds_step(s, st, &row)) && row) {
+        if (b->count == cap)
+            b->record_ids = vp_xrealloc(b->record_ids, (cap *= 2) * sizeof(*b->record_ids));
+        ds_col_text(st, 0, b->record_ids[b->count], VP_UUID_LEN);
+        if (b->count)
+            vp_buf_addch(&body, ',');
+        vp_buf_add(&body, sqlite3_column_text(st, 1), (size_t)sqlite3_column_bytes(st, 1));
+        b->count++;
+    }
+    sqlite3_reset(st);
+    vp_buf_adds(&body, "]}");
+    b->body = vp_buf_detach(&body, &b->body_len);
+    return res;
+}
+
+/* Freezes pending records into a new batch (inside a transaction). */
+static vp_result freeze_batch(struct devstore *s, size_t max_records, size_t max_bytes,
+                              char batch_id[VP_UUID_LEN], bool *any)
+{
+    sqlite3_stmt *st = ds_prepare(s,
+                                  "SELECT seq, length(payload) FROM outbox WHERE state = 'pending'"
+                                  " ORDER BY seq LIMIT ?1",
+                                  "i", (int64_t)max_records);
+    int64_t last_seq = -1;
+    size_t bytes = 16, count = 0;
+    bool row = true;
+    vp_result res;
+    *any = false;
+    if (!st)
+        return VP_ERR_INTERNAL;
+    while (!(res = ds_step(s, st, &row)) && row) {
+        size_t len = (size_t)sqlite3_column_int64(st, 1) + 1;
+        if (count > 0 && bytes + len > max_bytes)
+            break;
+        bytes += len;
+        count++;
+        last_seq = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    if (res || count == 0)
+        return res;
+    *any = true;
+    vp_uuid4(batch_id);
+    return ds_exec(s,
+                   "UPDATE outbox SET state = 'in_flight', batch_id = ?1"
+                   " WHERE state = 'pending' AND seq <= ?2",
+                   "si", batch_id, last_seq);
+}
+
+vp_result devstore_batch_take(struct devstore *s, size_t max_records, size_t max_bytes,
+                              struct dev_batch *out)
+{
+    char batch_id[VP_UUID_LEN] = "";
+    sqlite3_stmt *st;
+    bool row, any = false;
+    vp_result res;
+    memset(out, 0, sizeof(*out));
+    res = ds_begin(s);
+    if (res)
+        return res;
+    /* a batch whose outcome is unknown is sent again exactly as it was */
+    st = ds_prepare(s, "SELECT batch_id FROM outbox WHERE state = 'in_flight' ORDER BY seq LIMIT 1",
+                    NULL);
+    if (!st)
+        return ds_finish(s, VP_ERR_INTERNAL);
+    res = ds_step(s, st, &row);
+    if (!res && row) {
+        ds_col_text(st, 0, batch_id, sizeof(batch_id));
+        any = true;
+    }
+    sqlite3_reset(st);
+    if (!res && !any)
+        res = freeze_batch(s, max_records ? max_records : 1, max_bytes, batch_id, &any);
+    if (!res && any)
+        res = read_batch(s, batch_id, out);
+    res = ds_finish(s, res);
+    if (res)
+        devstore_batch_release(out);
+    return res;
+}
+
+vp_result devstore_batch_finish(struct devstore *s, const char *batch_id,
+                                const struct dev_push_result *results, size_t n, int64_t now_ms)
+{
+    vp_result res = ds_begin(s);
+    for (size_t i = 0; !res && i < n; i++) {
+        const struct dev_push_result *r = &results[i];
+        if (!r->id)
+            continue;
+        if (r->status == DEV_PUSH_STORED || r->status == DEV_PUSH_DUPLICATE)
+            res = ds_exec(s,
+                          "UPDATE outbox SET state = 'acked', acked_at = ?3, reason = NULL"
+                          " WHERE record_id = ?1 AND batch_id = ?2 AND state = 'in_flight'",
+                          "ssi", r->id, batch_id, now_ms);
+        else
+            res = ds_exec(s,
+                          "UPDATE outbox SET state = 'quarantined', reason = ?3"
+                          " WHERE record_id = ?1 AND batch_id = ?2 AND state = 'in_flight'",
+                          "sss", r->id, batch_id,
+                          r->reason && *r->reason
+                              ? r->reason
+                              : (r->status == DEV_PUSH_CONFLICT ? "conflict" : "rejected"));
+    }
+    if (!res)
+        res = ds_exec(s,
+                      "UPDATE outbox SET state = 'pending', batch_id = NULL"
+                      " WHERE batch_id = ?1 AND state = 'in_flight'",
+                      "s", batch_id);
+    return ds_finish(s, res);
+}
+
+vp_result devstore_quarantined(struct devstore *s, struct dev_quarantined **out, size_t *n)
+{
+    sqlite3_stmt *st = ds_prepare(s,
+                                  "SELECT record_id, type, coalesce(reason, ''), created_at"
+                                  " FROM outbox WHERE state = 'quarantined' ORDER BY seq",
+                                  NULL);
+    size_t cap = 4, count = 0;
+    struct dev_quarantined *list;
+    bool row = true;
+    vp_result res;
+    *out = NULL;
+    *n = 0;
+    if (!st)
+        return VP_ERR_INTERNAL;
+    list = vp_xmalloc(cap * sizeof(*list));
+    while (!(res = ds_step(s, st, &row)) && row) {
+        if (count == cap)
+            list = vp_xrealloc(list, (cap *= 2) * sizeof(*list));
+        ds_col_text(st, 0, list[count].id, sizeof(list[count].id));
+        ds_col_text(st, 1, list[count].type, sizeof(list[count].type));
+        ds_col_text(st, 2, list[count].reason, sizeof(list[count].reason));
+        list[count].created_ms = sqlite3_column_int64(st, 3);
+        count++;
+    }
+    sqlite3_reset(st);
+    if (res) {
+        free(list);
+        return res;
+    }
+    *out = list;
+    *n = count;
+    return VP_OK;
+}
+
+vp_result devstore_outbox_requeue_all(struct devstore *s, const char *new_epoch)
+{
+    vp_result res = ds_begin(s);
+    if (!res)
+        res = ds_exec(s,
+                      "UPDATE outbox SET state = 'pending', batch_id = NULL, acked_at = NULL"
+                      " WHERE state IN ('acked', 'in_flight')",
+                      NULL);
+    if (!res)
+        res = ds_exec(s, "UPDATE sync_state SET cursor = 0, server_epoch = ?1 WHERE id = 1", "s",
+                      new_epoch ? new_epoch : "");
+    return ds_finish(s, res);
+}
+
+vp_result devstore_purge_acknowledged(struct devstore *s, int64_t cutoff_ms, int64_t *purged)
+{
+    int64_t n = 0;
+    vp_result res = ds_begin(s);
+    if (!res)
+        res = ds_query_int(s, &n,
+                           "SELECT count(*) FROM outbox WHERE state = 'acked' AND acked_at < ?1"
+                           " AND type = 'observation'",
+                           "i", cutoff_ms);
+    if (!res)
+        res = ds_exec(s,
+                      "DELETE FROM observations WHERE id IN (SELECT record_id FROM outbox"
+                      " WHERE state = 'acked' AND acked_at < ?1 AND type = 'observation')",
+                      "i", cutoff_ms);
+    if (!res)
+        res = ds_exec(s, "DELETE FROM outbox WHERE state = 'acked' AND acked_at < ?1", "i",
+                      cutoff_ms);
+    res = ds_finish(s, res);
+    if (!res && purged)
+        *purged = n;
+    return res;
+}
