@@ -12,7 +12,8 @@ function(vp_embed target symbol file)
     COMMAND ${CMAKE_COMMAND} "-DIN=${abs}" -DOUT=${out} -DSYM=${symbol}
             -P "${PROJECT_SOURCE_DIR}/cmake/embed_file.cmake"
     DEPENDS "${abs}" "${PROJECT_SOURCE_DIR}/cmake/embed_file.cmake"
-    COMMENT "Embedding ${file}")
+    COMMENT "Embedding ${file}"
+    VERBATIM)
   target_sources(${target} PRIVATE "${out}")
 endfunction()
 
@@ -27,6 +28,7 @@ function(vp_embed_dir target symbol dir glob)
     COMMAND ${CMAKE_COMMAND} "-DIN=${joined}" -DOUT=${out} -DSYM=${symbol}
             -P "${PROJECT_SOURCE_DIR}/cmake/embed_file.cmake"
     DEPENDS ${files} "${PROJECT_SOURCE_DIR}/cmake/embed_file.cmake"
-    COMMENT "Embedding ${dir}/${glob}")
+    COMMENT "Embedding ${dir}/${glob}"
+    VERBATIM)
   target_sources(${target} PRIVATE "${out}")
 endfunction()

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# ./test.sh - install what is missing, build, and run every test.
+# Exit status 0 only if everything passed. With CI=true the whole suite also
+# runs under AddressSanitizer + UndefinedBehaviorSanitizer, and the fuzzers
+# get a short run.
+set -uo pipefail
+. "$(dirname "$0")/scripts/setup.sh"
+
+vp_install $VP_PKGS_BUILD $VP_PKGS_TEST
+vp_install_npm
+
+summary=()
+status=0
+run_suite() { # PRESET [ctest args...]
+    local preset=$1; shift
+    vp_build "$preset"
+    vp_say "Testing ($preset)"
+    if ctest --preset "$preset" -j "$VP_JOBS" "$@"; then
+        summary+=("$preset: passed")
+    else
+        summary+=("$preset: FAILED")
+        status=1
+    fi
+}
+
+if [ "${CI:-}" = "true" ]; then
+    run_suite ci
+    run_suite asan
+    run_suite fuzz -L fuzz
+else
+    run_suite default
+fi
+
+echo
+vp_say "Summary"
+printf '  %s\n' "${summary[@]}"
+exit $status
