@@ -35,6 +35,8 @@ struct http *http_new(const struct http_options *opt)
         h->opt.connect_timeout_s = 10;
     if (h->opt.total_timeout_s <= 0)
         h->opt.total_timeout_s = 120;
+    if (h->opt.stall_timeout_s <= 0)
+        h->opt.stall_timeout_s = 20;
     return h;
 }
 
@@ -138,7 +140,7 @@ static void set_common(struct http *h, struct http_response *resp)
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, h->opt.connect_timeout_s);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, h->opt.total_timeout_s);
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L); /* a stalled link: < 1 byte/s ... */
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 20L); /* ... for 20 s aborts */
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, h->opt.stall_timeout_s); /* ... this long */
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");

@@ -21,6 +21,7 @@ struct http_options {
     const char *proxy;      /* NULL or "" = none, ignoring *_proxy env vars */
     long connect_timeout_s; /* default 10 */
     long total_timeout_s;   /* default 120 */
+    long stall_timeout_s;   /* abort when < 1 byte/s for this long; default 20 */
 };
 
 struct http_response {

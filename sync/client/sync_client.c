@@ -26,12 +26,15 @@ void sync_global_cleanup(void)
 void sync_ctx_http(struct sync_ctx *c)
 {
     char proxy[DEV_URL_MAX] = "", key[DEV_URL_MAX + DEV_PATH_MAX];
+    int64_t stall = 20;
     devstore_setting_get_text(c->store, "proxy", "", proxy, sizeof(proxy));
-    snprintf(key, sizeof(key), "%s|%s|%s", c->device.cafile, c->device.pinned_key, proxy);
+    devstore_setting_get_int(c->store, "sync_stall_seconds", 20, &stall);
+    snprintf(key, sizeof(key), "%s|%s|%s|%lld", c->device.cafile, c->device.pinned_key, proxy,
+             (long long)stall);
     if (c->http && !strcmp(key, c->http_for))
         return;
     http_free(c->http);
-    struct http_options opt = { c->device.cafile, c->device.pinned_key, proxy, 10, 120 };
+    struct http_options opt = { c->device.cafile, c->device.pinned_key, proxy, 10, 120, stall };
     c->http = http_new(&opt);
     vp_strlcpy(c->http_for, key, sizeof(c->http_for));
 }
@@ -84,7 +87,7 @@ static vp_result enroll_answer(struct sync_ctx *c, const struct http_response *r
 vp_result sync_ctx_enroll(struct sync_ctx *c, const char *server_url, const char *code,
                           const char *cafile, const char *device_name, struct sync_report *rep)
 {
-    struct http_options opt = { cafile, NULL, NULL, 10, 60 };
+    struct http_options opt = { cafile, NULL, NULL, 10, 60, 20 };
     struct http_response resp;
     struct http *h;
     json_t *body;
@@ -188,8 +191,7 @@ struct sync_worker {
     void *ctx;
 };
 
-/* Full jitter: a random delay in [0, min(cap, base * 2^attempt)]. */
-static int64_t backoff_ms(int attempt, long retry_after_s)
+int64_t sync_backoff_ms(int attempt, long retry_after_s)
 {
     int64_t ceiling = BACKOFF_BASE_MS;
     int64_t delay;
@@ -277,7 +279,7 @@ static void *worker_main(void *arg)
         if (res == VP_ERR_AUTH) {
             delay = interval_s * 1000; /* not enrolled: nothing to retry until it is */
         } else if (res) {
-            delay = backoff_ms(attempt++, c.retry_after_s);
+            delay = sync_backoff_ms(attempt++, c.retry_after_s);
         } else {
             attempt = 0;
             delay = rep.pending > 0 ? 0 : interval_s * 1000;

@@ -26,6 +26,10 @@ vp_result sync_ctx_enroll(struct sync_ctx *c, const char *server_url, const char
                           const char *cafile, const char *device_name, struct sync_report *rep);
 void sync_ctx_release(struct sync_ctx *c);
 
+/* Full jitter: a random delay in [0, min(10 min, 2 s * 2^attempt)], but
+ * never less than the server's Retry-After (seconds, -1 if none). */
+int64_t sync_backoff_ms(int attempt, long retry_after_s);
+
 /* server + path, without a doubled slash. Caller frees. */
 char *sync_url(const char *server, const char *path);
 /* The server's error message from a JSON error body, or a generic sentence. */
