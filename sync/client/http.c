@@ -56,6 +56,8 @@ void http_response_init(struct http_response *r)
     r->status = 0;
     vp_buf_init(&r->body);
     r->retry_after_s = -1;
+    r->bytes_sent = 0;
+    r->bytes_received = 0;
 }
 
 void http_response_release(struct http_response *r)
@@ -190,7 +192,15 @@ vp_result http_request(struct http *h, const char *method, const char *url, cons
     curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, headers);
     rc = curl_easy_perform(h->curl);
     if (rc == CURLE_OK) {
+        curl_off_t up = 0, down = 0;
+        long req_size = 0, hdr_size = 0;
         curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &resp->status);
+        curl_easy_getinfo(h->curl, CURLINFO_SIZE_UPLOAD_T, &up);
+        curl_easy_getinfo(h->curl, CURLINFO_SIZE_DOWNLOAD_T, &down);
+        curl_easy_getinfo(h->curl, CURLINFO_REQUEST_SIZE, &req_size);
+        curl_easy_getinfo(h->curl, CURLINFO_HEADER_SIZE, &hdr_size);
+        resp->bytes_sent = (int64_t)up + req_size;
+        resp->bytes_received = (int64_t)down + hdr_size;
     } else {
         res = map_curl(rc);
         vp_info("sync: %s %s: %s", method, url, curl_easy_strerror(rc));

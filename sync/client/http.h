@@ -12,6 +12,7 @@
 #include "vp_error.h"
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define HTTP_MAX_RESPONSE (8u << 20)
 
@@ -25,9 +26,11 @@ struct http_options {
 };
 
 struct http_response {
-    long status;        /* 0 if no HTTP answer arrived */
-    struct vp_buf body; /* capped at HTTP_MAX_RESPONSE */
-    long retry_after_s; /* from Retry-After, -1 if absent */
+    long status;            /* 0 if no HTTP answer arrived */
+    struct vp_buf body;     /* capped at HTTP_MAX_RESPONSE */
+    long retry_after_s;     /* from Retry-After, -1 if absent */
+    int64_t bytes_sent;     /* request line, headers and body as sent */
+    int64_t bytes_received; /* status line, headers and body as received */
 };
 
 struct http;

@@ -124,6 +124,8 @@ static vp_result push_batch(struct sync_ctx *c, size_t limit, size_t *next_limit
     res = http_request(c->http, "POST", url, c->device.token, b.body, b.body_len, &resp);
     free(url);
     rep->pushed += (int64_t)b.count;
+    rep->bytes_up += resp.bytes_sent;
+    rep->bytes_down += resp.bytes_received;
     c->retry_after_s = resp.retry_after_s;
     if (!res && resp.status == 200) {
         json_t *root = NULL;
@@ -215,6 +217,8 @@ static vp_result pull_page(struct sync_ctx *c, bool *more, bool *epoch_reset,
     res = http_request(c->http, "GET", url, c->device.token, NULL, 0, &resp);
     free(url);
     c->retry_after_s = resp.retry_after_s;
+    rep->bytes_up += resp.bytes_sent;
+    rep->bytes_down += resp.bytes_received;
     if (res || resp.status != 200) {
         if (!res && resp.status == 401)
             devstore_device_forget_token(c->store);

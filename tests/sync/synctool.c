@@ -60,9 +60,11 @@ int main(int argc, char **argv)
         return save(argv[2], n);
     if (argc == 3 && !strcmp(argv[1], "sync")) {
         vp_result res = sync_round(argv[2], &rep);
-        printf("result=%s pending=%lld pushed=%lld acked=%lld quarantined=%lld pulled=%lld\n",
+        printf("result=%s pending=%lld pushed=%lld acked=%lld quarantined=%lld pulled=%lld"
+               " bytes_up=%lld bytes_down=%lld\n",
                vp_result_name(res), (long long)rep.pending, (long long)rep.pushed,
-               (long long)rep.acked, (long long)rep.quarantined, (long long)rep.pulled);
+               (long long)rep.acked, (long long)rep.quarantined, (long long)rep.pulled,
+               (long long)rep.bytes_up, (long long)rep.bytes_down);
         return res || rep.pending ? 1 : 0;
     }
     if (argc == 5 && !strcmp(argv[1], "enroll")) {
