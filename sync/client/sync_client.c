@@ -25,18 +25,21 @@ void sync_global_cleanup(void)
 
 void sync_ctx_http(struct sync_ctx *c)
 {
-    char proxy[DEV_URL_MAX] = "", key[DEV_URL_MAX + DEV_PATH_MAX];
+    char proxy[DEV_URL_MAX] = "";
     int64_t stall = 20;
+    struct vp_buf key = VP_BUF_INIT;
     devstore_setting_get_text(c->store, "proxy", "", proxy, sizeof(proxy));
     devstore_setting_get_int(c->store, "sync_stall_seconds", 20, &stall);
-    snprintf(key, sizeof(key), "%s|%s|%s|%lld", c->device.cafile, c->device.pinned_key, proxy,
-             (long long)stall);
-    if (c->http && !strcmp(key, c->http_for))
-        return;
-    http_free(c->http);
-    struct http_options opt = { c->device.cafile, c->device.pinned_key, proxy, 10, 120, stall };
-    c->http = http_new(&opt);
-    vp_strlcpy(c->http_for, key, sizeof(c->http_for));
+    vp_buf_addf(&key, "%s|%s|%s|%lld", c->device.cafile, c->device.pinned_key, proxy,
+                (long long)stall);
+    if (!c->http || strcmp(key.data, c->http_for ? c->http_for : "") != 0) {
+        struct http_options opt = { c->device.cafile, c->device.pinned_key, proxy, 10, 120, stall };
+        http_free(c->http);
+        c->http = http_new(&opt);
+        free(c->http_for);
+        c->http_for = vp_buf_detach(&key, NULL);
+    }
+    vp_buf_release(&key);
 }
 
 bool sync_ctx_stopping(struct sync_ctx *c)
@@ -47,6 +50,7 @@ bool sync_ctx_stopping(struct sync_ctx *c)
 void sync_ctx_release(struct sync_ctx *c)
 {
     http_free(c->http);
+    free(c->http_for);
     devstore_close(c->store);
     memset(c, 0, sizeof(*c));
 }

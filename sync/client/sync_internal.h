@@ -12,8 +12,8 @@ struct sync_ctx {
     struct devstore *store;
     struct http *http;
     struct dev_device device;
-    char http_for[DEV_URL_MAX + DEV_PATH_MAX]; /* the settings http was made for */
-    long retry_after_s;                        /* from the last answer, -1 if none */
+    char *http_for;     /* the settings http was made for (malloc'ed) */
+    long retry_after_s; /* from the last answer, -1 if none */
     int64_t server_time_ms;
     atomic_bool *stop; /* optional: the worker is shutting down */
 };
