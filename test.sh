@@ -12,15 +12,21 @@ vp_install_npm
 summary=()
 status=0
 run_suite() { # PRESET [ctest args...]
-    local preset=$1; shift
+    local preset=$1 log line; shift
     vp_build "$preset"
     vp_say "Testing ($preset)"
-    if ctest --preset "$preset" -j "$VP_JOBS" "$@"; then
-        summary+=("$preset: passed")
+    log=$(mktemp)
+    if ctest --preset "$preset" -j "$VP_JOBS" "$@" 2>&1 | tee "$log"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
+        line=$(grep -E 'tests passed|No tests were found' "$log" | tail -1)
+        summary+=("$preset: ${line:-passed}")
     else
-        summary+=("$preset: FAILED")
+        line=$(grep -E 'tests passed' "$log" | tail -1)
+        summary+=("$preset: FAILED — ${line:-see above}")
+        while IFS= read -r t; do summary+=("    failed: $t"); done < <(
+            sed -n 's/^[[:space:]]*[0-9]* - \(.*\) (.*/\1/p' "$log")
         status=1
     fi
+    rm -f "$log"
 }
 
 if [ "${CI:-}" = "true" ]; then
