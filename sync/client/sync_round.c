@@ -286,6 +286,7 @@ vp_result sync_ctx_round(struct sync_ctx *c, struct sync_report *rep)
     vp_result res;
     memset(rep, 0, sizeof(*rep));
     rep->event = SYNC_EVT_ROUND_DONE;
+    c->retry_after_s = -1;
     res = devstore_device_get(c->store, &c->device);
     if (!res && !c->device.enrolled) {
         res = VP_ERR_AUTH;
@@ -312,6 +313,7 @@ vp_result sync_ctx_round(struct sync_ctx *c, struct sync_report *rep)
         devstore_sync_failure(c->store, vp_now_ms(), res, rep->message);
     }
     rep->result = res;
+    rep->retry_after_s = c->retry_after_s;
     if (!devstore_outbox_stats(c->store, &st))
         rep->pending = st.pending;
     return res;
