@@ -1,0 +1,117 @@
+/*
+ * kiosk_loop.c - opening a kiosk session and the window's event loop.
+ *
+ * The loop blocks in SDL_WaitEventTimeout until input, a timer (clock,
+ * toast, auto-lock, lockout countdown) or a sync report arrives, and draws
+ * a frame only when something changed.
+ */
+#include "kiosk.h"
+#include "devstore.h"
+#include "ui.h"
+#include "vp_core.h"
+#include <stdio.h>
+#include <string.h>
+
+bool kiosk_session_open(struct kiosk_session *s, const struct kiosk_opts *o, bool hidden)
+{
+    struct ui_options uo;
+    struct app_hooks hooks;
+    char err[256];
+    vp_result res;
+    memset(s, 0, sizeof(*s));
+    s->db_path = kiosk_db_path(o->data_dir);
+    if (!s->db_path)
+        return false;
+    res = devstore_open(s->db_path, &s->db);
+    if (res) {
+        fprintf(stderr, "%s\n", vp_result_message(res));
+        kiosk_session_close(s);
+        return false;
+    }
+    memset(&uo, 0, sizeof(uo));
+    uo.width = o->width > 0 ? o->width : 1280;
+    uo.height = o->height > 0 ? o->height : 800;
+    uo.fullscreen = o->fullscreen;
+    uo.accelerated = o->accelerated;
+    uo.hidden = hidden;
+    uo.font_path = o->font;
+    uo.title = "vindplaats";
+    s->ui = ui_create(&uo, err, sizeof(err));
+    if (!s->ui) {
+        vp_error("kiosk: %s", err);
+        fprintf(stderr, "%s\n", vp_tr("kiosk.cli.no_display"));
+        kiosk_session_close(s);
+        return false;
+    }
+    s->sync = kiosk_sync_start(s->db_path);
+    kiosk_sync_hooks(s->sync, &hooks);
+    res = app_create(s->ui, s->db, o->lang, &hooks, &s->app);
+    if (res) {
+        fprintf(stderr, "%s\n", vp_result_message(res));
+        kiosk_session_close(s);
+        return false;
+    }
+    return true;
+}
+
+void kiosk_session_close(struct kiosk_session *s)
+{
+    kiosk_sync_stop(s->sync); /* first: its reports point at nothing else */
+    app_destroy(s->app);
+    ui_destroy(s->ui);
+    devstore_close(s->db);
+    free(s->db_path);
+    memset(s, 0, sizeof(*s));
+}
+
+void kiosk_session_event(struct kiosk_session *s, const SDL_Event *ev)
+{
+    if (s->sync && ev->type == kiosk_sync_event_type())
+        kiosk_sync_deliver(s->sync, s->app);
+    else
+        app_event(s->app, ev);
+}
+
+/* Benchmarks: VP_KIOSK_BENCH=1 prints the wall-clock time of the first
+ * frame (to compare with the launch time) and the resident memory. */
+static void bench_first_frame(void)
+{
+    struct vp_buf status = VP_BUF_INIT;
+    const char *rss;
+    long kb = 0;
+    if (vp_read_file("/proc/self/status", 1 << 16, &status) == VP_OK &&
+        (rss = strstr(status.data, "VmRSS:")))
+        kb = strtol(rss + 6, NULL, 10);
+    fprintf(stderr, "bench first_frame_unix_ms=%lld rss_kb=%ld\n", (long long)vp_now_ms(), kb);
+    vp_buf_release(&status);
+}
+
+int kiosk_run_window(const struct kiosk_opts *o)
+{
+    struct kiosk_session s;
+    const char *bench = SDL_getenv("VP_KIOSK_BENCH");
+    bool running = true;
+    if (!kiosk_session_open(&s, o, false))
+        return KIOSK_EXIT_FAILED;
+    app_frame(s.app, true);
+    if (bench && *bench == '1') {
+        bench_first_frame();
+        if (SDL_getenv("VP_KIOSK_EXIT_AFTER_FIRST_FRAME"))
+            running = false;
+    }
+    while (running) {
+        SDL_Event ev;
+        if (SDL_WaitEventTimeout(&ev, app_next_timer_ms(s.app) + 1)) {
+            do {
+                if (ev.type == SDL_QUIT)
+                    running = false;
+                else
+                    kiosk_session_event(&s, &ev);
+            } while (SDL_PollEvent(&ev));
+        }
+        app_tick(s.app);
+        app_frame(s.app, false);
+    }
+    kiosk_session_close(&s);
+    return KIOSK_EXIT_OK;
+}

@@ -1,0 +1,272 @@
+/*
+ * kiosk_script.c - UI scripts (CONTRACT.md §4) against the real app, with
+ * SDL's offscreen video driver. Taps are synthesised as finger events and
+ * go through the same input path as a real finger; `wait` moves app time
+ * with vp_time_advance(). After every tap the sync worker is allowed to
+ * finish what the tap asked of it, so scripted enrolment is deterministic.
+ *
+ * VP_KIOSK_CLOCK=RFC3339 (tests) starts app time at a fixed moment, so
+ * screenshots do not depend on the day they are taken.
+ */
+#include "kiosk.h"
+#include "ui.h"
+#include "ui_png.h"
+#include "vp_core.h"
+#include <stdio.h>
+#include <string.h>
+
+#define LINE_MAX_LEN 2048
+
+struct runner {
+    struct kiosk_session s;
+    const char *shots;
+    int line;
+    char *cmdline;
+};
+
+/* Handles every queued event, drawing after each so that a press shows
+ * and the next event meets the list the person saw. */
+static void pump(struct runner *r)
+{
+    SDL_Event ev;
+    while (SDL_PollEvent(&ev)) {
+        if (ev.type == SDL_QUIT)
+            continue;
+        kiosk_session_event(&r->s, &ev);
+        app_frame(r->s.app, false);
+    }
+    app_tick(r->s.app);
+    app_frame(r->s.app, false);
+}
+
+static void settle(struct runner *r)
+{
+    pump(r);
+    if (r->s.sync) {
+        kiosk_sync_wait_idle(r->s.sync);
+        pump(r);
+    }
+}
+
+/* Prints where the script stopped, why (what: "arg") and the screen. */
+static bool fail(struct runner *r, const char *what, const char *arg)
+{
+    char screen[4096];
+    fprintf(stderr, "line %d: %s\n  %s: \"%s\"", r->line, r->cmdline, what, arg);
+    ui_visible_texts(r->s.ui, screen, sizeof(screen));
+    fprintf(stderr, "\n  on screen: %s\n", screen);
+    return false;
+}
+
+static void tap_rect(struct runner *r, struct ui_rect rc)
+{
+    ui_push_tap(r->s.ui, rc.x + rc.w / 2, rc.y + rc.h / 2);
+    settle(r);
+}
+
+static bool cmd_tap(struct runner *r, const char *label)
+{
+    struct ui_found f;
+    ui_find_control(r->s.ui, label, &f);
+    if (f.count == 0)
+        return fail(r, "no control on screen with the text", label);
+    if (f.count > 1)
+        return fail(r, "more than one control on screen with the text", label);
+    tap_rect(r, f.rect);
+    return true;
+}
+
+static bool type_char(struct runner *r, const char *ch)
+{
+    struct ui_found f;
+    ui_find_key(r->s.ui, ch, &f);
+    if (f.count == 0) {
+        struct ui_found shift;
+        ui_find_control(r->s.ui, "\xE2\x87\xA7", &shift); /* ⇧ */
+        if (shift.count == 1) {
+            tap_rect(r, shift.rect);
+            ui_find_key(r->s.ui, ch, &f);
+        }
+    }
+    if (f.count != 1)
+        return fail(r, "no key on the on-screen keyboard for", ch);
+    tap_rect(r, f.rect);
+    return true;
+}
+
+static bool cmd_type(struct runner *r, const char *text)
+{
+    size_t i = 0, n = strlen(text);
+    while (i < n) {
+        char ch[8];
+        size_t len = 1;
+        unsigned char c = (unsigned char)text[i];
+        if (c >= 0xF0)
+            len = 4;
+        else if (c >= 0xE0)
+            len = 3;
+        else if (c >= 0xC0)
+            len = 2;
+        if (i + len > n || len >= sizeof(ch))
+            return fail(r, "not valid UTF-8 text", text);
+        memcpy(ch, text + i, len);
+        ch[len] = '\0';
+        if (!type_char(r, ch))
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+static bool cmd_shot(struct runner *r, const char *file)
+{
+    unsigned char *rgb = NULL;
+    int w, h;
+    char *path = r->shots ? vp_path_join(r->shots, file) : vp_xstrdup(file);
+    bool ok;
+    if (r->shots)
+        vp_mkdir_p(r->shots);
+    app_frame(r->s.app, true);
+    ok = ui_read_pixels(r->s.ui, &rgb, &w, &h) && ui_png_write(path, rgb, w, h);
+    free(rgb);
+    free(path);
+    return ok ? true : fail(r, "cannot write the screenshot", file);
+}
+
+/* Splits `cmd "quoted arg"` or `cmd a b`. Returns the number of args. */
+static int parse(char *line, char **cmd, char *args[2])
+{
+    char *p = line;
+    int n = 0;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    *cmd = p;
+    while (*p && *p != ' ' && *p != '\t')
+        p++;
+    while (*p && n < 2) {
+        *p++ = '\0';
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            break;
+        if (*p == '"') {
+            char *w = ++p;
+            args[n++] = w;
+            while (*p && *p != '"') {
+                if (*p == '\\' && p[1])
+                    p++;
+                *w++ = *p++;
+            }
+            if (*p == '"')
+                p++;
+            *w = '\0';
+            continue;
+        }
+        args[n++] = p;
+        while (*p && *p != ' ' && *p != '\t')
+            p++;
+    }
+    if (*p && n == 2)
+        *p = '\0';
+    return n;
+}
+
+static bool run_command(struct runner *r, const char *cmd, char **args, int n)
+{
+    int64_t v, w;
+    if (vp_str_eq(cmd, "tap") && n == 1)
+        return cmd_tap(r, args[0]);
+    if (vp_str_eq(cmd, "tap-at") && n == 2 && vp_parse_i64(args[0], 0, 100000, &v) &&
+        vp_parse_i64(args[1], 0, 100000, &w)) {
+        tap_rect(r, (struct ui_rect){ (int)v, (int)w, 1, 1 });
+        return true;
+    }
+    if (vp_str_eq(cmd, "type") && n == 1)
+        return cmd_type(r, args[0]);
+    if (vp_str_eq(cmd, "expect") && n == 1)
+        return ui_text_visible(r->s.ui, args[0]) ? true : fail(r, "not on screen", args[0]);
+    if (vp_str_eq(cmd, "expect-not") && n == 1)
+        return !ui_text_visible(r->s.ui, args[0])
+                   ? true
+                   : fail(r, "on screen, but should not be", args[0]);
+    if (vp_str_eq(cmd, "wait") && n == 1 && vp_parse_i64(args[0], 0, 86400000LL * 365, &v)) {
+        vp_time_advance(v);
+        settle(r);
+        return true;
+    }
+    if (vp_str_eq(cmd, "sync") && n == 0) {
+        char msg[256];
+        int64_t pending;
+        vp_result res;
+        kiosk_sync_wait_idle(r->s.sync);
+        res = kiosk_sync_round(r->s.db_path, &pending, msg, sizeof(msg));
+        app_reload(r->s.app);
+        settle(r);
+        return res == VP_OK ? true : fail(r, "sync failed", msg);
+    }
+    if (vp_str_eq(cmd, "shot") && n == 1)
+        return cmd_shot(r, args[0]);
+    return fail(r, "unknown command or wrong arguments", cmd);
+}
+
+static void start_clock(void)
+{
+    const char *clock = SDL_getenv("VP_KIOSK_CLOCK");
+    int64_t ms;
+    if (clock && vp_time_parse(clock, &ms) == VP_OK)
+        vp_time_advance(ms - vp_now_ms());
+}
+
+/* Runs the lines of the script; false at the first that does not hold. */
+static bool run_lines(struct runner *r, char *text)
+{
+    char *line = text;
+    while (line && *line) {
+        char *next = strchr(line, '\n'), *cmd, *args[2] = { NULL, NULL };
+        char copy[LINE_MAX_LEN];
+        int n;
+        if (next)
+            *next++ = '\0';
+        r->line++;
+        vp_strlcpy(copy, line, sizeof(copy));
+        if (copy[0] && copy[strlen(copy) - 1] == '\r')
+            copy[strlen(copy) - 1] = '\0';
+        r->cmdline = line;
+        n = parse(copy, &cmd, args);
+        if (*cmd && *cmd != '#' && !run_command(r, cmd, args, n))
+            return false;
+        line = next;
+    }
+    return true;
+}
+
+int kiosk_run_script(const struct kiosk_opts *o)
+{
+    struct runner r;
+    struct vp_buf text = VP_BUF_INIT;
+    bool ok;
+    if (vp_read_file(o->script, 1 << 20, &text) != VP_OK) {
+        fprintf(stderr, "%s %s\n", vp_tr("kiosk.cli.no_script"), o->script);
+        return KIOSK_EXIT_USAGE;
+    }
+    memset(&r, 0, sizeof(r));
+    r.shots = o->shots;
+    SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
+    start_clock();
+    if (!kiosk_session_open(&r.s, o, true)) {
+        vp_buf_release(&text);
+        return KIOSK_EXIT_FAILED;
+    }
+    settle(&r);
+    app_frame(r.s.app, true);
+    ok = run_lines(&r, text.data);
+    if (SDL_getenv("VP_KIOSK_BENCH")) {
+        struct ui_stats st;
+        ui_get_stats(r.s.ui, &st);
+        fprintf(stderr, "bench frames=%lld worst_ms=%.2f save_ms=%.3f\n", (long long)st.frames,
+                st.worst_ms, app_last_save_ms(r.s.app));
+    }
+    kiosk_session_close(&r.s);
+    vp_buf_release(&text);
+    return ok ? KIOSK_EXIT_OK : KIOSK_EXIT_FAILED;
+}

@@ -1,0 +1,254 @@
+/*
+ * scr_lock.c - "Vergrendeld": who are you, and your PIN. Shows the location,
+ * the clock, the sync state in words and staff tiles; never a child's name
+ * or a signal. Five wrong PINs lock that person out for a minute, shown as
+ * a countdown.
+ */
+#include "app_int.h"
+#include <string.h>
+
+#define PIN_CARD_W 520
+#define PIN_CARD_H 404
+
+void scr_lock_enter(struct app *a)
+{
+    free(a->staff);
+    a->staff = NULL;
+    a->nstaff = 0;
+    if (devstore_staff(a->db, false, &a->staff, &a->nstaff) != VP_OK)
+        a->nstaff = 0;
+    a->lock_sel = -1;
+    a->lock_until = 0;
+    a->lock_msg[0] = '\0';
+    ui_field_set(&a->pin, "", DEV_PIN_MAX, true);
+}
+
+static void countdown_text(struct app *a, char *out, size_t size)
+{
+    int64_t left = (a->lock_until - vp_now_ms() + 999) / 1000;
+    char t[16];
+    struct vp_buf b = VP_BUF_INIT;
+    snprintf(t, sizeof(t), "%d:%02d", (int)(left / 60), (int)(left % 60));
+    vp_tr_fmt(&b, "kiosk.lock.locked_out", "time", t, NULL);
+    vp_strlcpy(out, b.data, size);
+    vp_buf_release(&b);
+}
+
+void scr_lock_tick(struct app *a)
+{
+    if (!a->lock_until)
+        return;
+    if (vp_now_ms() >= a->lock_until) {
+        a->lock_until = 0;
+        vp_strlcpy(a->lock_msg, T("lock.try_again"), sizeof(a->lock_msg));
+    } else {
+        countdown_text(a, a->lock_msg, sizeof(a->lock_msg));
+    }
+    a->dirty = true;
+}
+
+static void select_staff(struct app *a, int idx)
+{
+    if (idx < 0 || (size_t)idx >= a->nstaff)
+        return;
+    a->lock_sel = idx;
+    a->lock_msg[0] = '\0';
+    a->lock_until = 0;
+    ui_field_set(&a->pin, "", DEV_PIN_MAX, true);
+    if (a->staff[idx].locked_until_ms > vp_now_ms()) {
+        a->lock_until = a->staff[idx].locked_until_ms;
+        countdown_text(a, a->lock_msg, sizeof(a->lock_msg));
+    }
+}
+
+static void wrong_pin(struct app *a, const char *staff_id)
+{
+    struct dev_staff st;
+    int left = DEV_LOCKOUT_ATTEMPTS;
+    char n[16];
+    struct vp_buf b = VP_BUF_INIT;
+    if (devstore_staff_get(a->db, staff_id, &st) == VP_OK)
+        left = DEV_LOCKOUT_ATTEMPTS - st.failed_attempts;
+    if (left <= 0)
+        left = 1;
+    snprintf(n, sizeof(n), "%d", left);
+    vp_tr_fill(&b, vp_tr_n("kiosk.lock.wrong", left), "n", n, NULL);
+    vp_strlcpy(a->lock_msg, b.data, sizeof(a->lock_msg));
+    vp_buf_release(&b);
+}
+
+static void try_unlock(struct app *a)
+{
+    struct dev_staff *st;
+    int64_t until = 0;
+    vp_result res;
+    if (a->lock_sel < 0)
+        return;
+    st = &a->staff[a->lock_sel];
+    if (!devstore_pin_format_ok(a->pin.text) && a->lock_until == 0) {
+        vp_strlcpy(a->lock_msg, T("lock.pin_format"), sizeof(a->lock_msg));
+        return;
+    }
+    res = devstore_staff_unlock(a->db, st->id, a->pin.text, vp_now_ms(), &until);
+    ui_field_set(&a->pin, "", DEV_PIN_MAX, true);
+    if (res == VP_OK) {
+        a->me = *st;
+        a->unlocked = true;
+        a->last_input = vp_mono_ms();
+        app_go(a, SCR_CHILDREN);
+    } else if (res == VP_ERR_LOCKED_OUT || (res == VP_ERR_AUTH && until > vp_now_ms())) {
+        a->lock_until = until;
+        st->locked_until_ms = until;
+        countdown_text(a, a->lock_msg, sizeof(a->lock_msg));
+    } else if (res == VP_ERR_AUTH) {
+        wrong_pin(a, st->id);
+    } else {
+        vp_strlcpy(a->lock_msg, vp_result_message(res), sizeof(a->lock_msg));
+    }
+}
+
+void scr_lock_action(struct app *a, int action, int arg)
+{
+    switch (action) {
+    case A_STAFF: select_staff(a, arg); break;
+    case A_OTHERNAME: a->lock_sel = -1; break;
+    case A_PAGE: a->page += arg; break;
+    case A_PIN:
+        if (ui_pinpad_press(&a->pin, arg) == UI_KEY_ENTER)
+            try_unlock(a);
+        else if (a->lock_until == 0)
+            a->lock_msg[0] = '\0';
+        break;
+    default: break;
+    }
+}
+
+bool scr_lock_key(struct app *a, const SDL_Event *ev)
+{
+    if (a->lock_sel < 0)
+        return false;
+    if (ui_field_event(&a->pin, ev) == UI_KEY_ENTER)
+        try_unlock(a);
+    return true;
+}
+
+static void staff_tile(struct app *a, struct ui_rect r, int i)
+{
+    const struct dev_staff *st = &a->staff[i];
+    bool sel = i == a->lock_sel;
+    struct ui_style s = st_tile;
+    const char *role = st->role == VP_ROLE_MANAGER ? T("role.manager") : T("role.pm");
+    ui_control(a->ui, r, &s, A_STAFF, i, st->display_name, NULL);
+    if (sel)
+        ui_frame(a->ui, r, UI_C_PRIMARY, 16, 3);
+    ui_text_in(a->ui, (struct ui_rect){ r.x + 22, r.y + 18, r.w - 44, 40 }, UI_F_TILE, UI_C_INK,
+               UI_LEFT, st->display_name);
+    ui_text_in(a->ui, (struct ui_rect){ r.x + 22, r.y + 60, r.w - 44, 30 }, UI_F_SUB, UI_C_INK2,
+               UI_LEFT, st->locked_until_ms > vp_now_ms() ? T("lock.blocked") : role);
+}
+
+static void pin_card(struct app *a, struct ui_rect c)
+{
+    struct ui *ui = a->ui;
+    struct vp_buf b = VP_BUF_INIT;
+    size_t n = strlen(a->pin.text), shown = n < 4 ? 4 : n;
+    int dx = c.x + c.w / 2 - (int)(shown * 36 - 14) / 2;
+    ui_card(ui, c, UI_C_SURFACE, 16);
+    vp_tr_fmt(&b, "kiosk.lock.pin_for", "name", a->staff[a->lock_sel].display_name, NULL);
+    ui_text_in(ui, (struct ui_rect){ c.x + 22, c.y + 18, c.w - 44, 36 }, UI_F_BODY, UI_C_INK,
+               UI_LEFT, b.data);
+    vp_buf_release(&b);
+    for (size_t i = 0; i < shown; i++) {
+        int cx = dx + (int)i * 36 + 11;
+        if (i < n)
+            ui_disc(ui, cx, c.y + 75, 11, UI_C_PRIMARY);
+        else
+            ui_ring(ui, cx, c.y + 75, 11, 3, UI_C_PRIMARY);
+    }
+    ui_pinpad_build(ui, (struct ui_rect){ c.x + 22, c.y + 102, c.w - 44, 4 * 64 + 3 * 8 }, A_PIN,
+                    T("pin.clear"), T("ok"));
+}
+
+static void message_line(struct app *a, struct ui_rect r)
+{
+    if (!a->lock_msg[0])
+        return;
+    ui_text_wrap(a->ui, r, UI_F_BODY, a->lock_until ? UI_C_LVL3 : UI_C_INK, a->lock_msg, 2);
+}
+
+static void tiles(struct app *a, int y, int avail)
+{
+    int w = ui_width(a->ui), cols = (w - 2 * M_MARGIN + M_GAP) / (260 + M_GAP);
+    int tw, rows;
+    size_t first, count;
+    if (cols < 2)
+        cols = 2;
+    if (cols > 4)
+        cols = 4;
+    tw = (w - 2 * M_MARGIN - (cols - 1) * M_GAP) / cols;
+    rows = (avail + M_GAP) / (108 + M_GAP);
+    if (rows < 1)
+        rows = 1;
+    app_pager(a, (struct ui_rect){ M_MARGIN, y - 80, w - 2 * M_MARGIN, 64 }, a->nstaff,
+              (size_t)(rows * cols), &first, &count);
+    for (size_t i = 0; i < count; i++) {
+        int col = (int)i % cols, row = (int)i / cols;
+        staff_tile(
+            a, (struct ui_rect){ M_MARGIN + col * (tw + M_GAP), y + row * (108 + M_GAP), tw, 108 },
+            (int)(first + i));
+    }
+}
+
+void scr_lock_build(struct app *a)
+{
+    struct ui *ui = a->ui;
+    int w = ui_width(ui), h = ui_height(ui), top = M_HEAD + 24, bottom = h - M_FOOT;
+    char clock[96];
+    int cols = (w - 2 * M_MARGIN + M_GAP) / (260 + M_GAP);
+    int rows_needed =
+        (int)((a->nstaff + (size_t)(cols > 4 ? 4 : cols) - 1) / (size_t)(cols > 4   ? 4
+                                                                         : cols < 2 ? 2
+                                                                                    : cols));
+    int tiles_h = rows_needed * (108 + M_GAP);
+    bool compact = a->lock_sel >= 0 && top + 72 + tiles_h + PIN_CARD_H + 12 > bottom;
+    ui_fill(ui, (struct ui_rect){ 0, 0, w, M_HEAD }, UI_C_PRIMARY, 0);
+    ui_text_in(ui, (struct ui_rect){ M_MARGIN, 0, w / 2, M_HEAD }, UI_F_HEAD, UI_C_ON_PRIM, UI_LEFT,
+               a->location[0] ? a->location : T("app_name"));
+    app_clock_text(vp_now_ms(), clock, sizeof(clock));
+    ui_text_in(ui, (struct ui_rect){ w / 2, 0, w / 2 - M_MARGIN, M_HEAD }, UI_F_HEAD, UI_C_ON_PRIM,
+               UI_RIGHT, clock);
+    app_footer(a, false, NULL, 0);
+    {
+        const char *note = T("lock.no_child_data");
+        int nw = ui_text_width(ui, UI_F_SUB, note);
+        if (nw < w / 2)
+            ui_text_in(ui, (struct ui_rect){ w - M_MARGIN - nw, h - M_FOOT, nw, M_FOOT }, UI_F_SUB,
+                       UI_C_INK2, UI_RIGHT, note);
+    }
+    if (a->nstaff == 0) {
+        ui_text_wrap(ui, (struct ui_rect){ M_MARGIN, top, w - 2 * M_MARGIN, 0 }, UI_F_BODY,
+                     UI_C_INK, T("lock.no_staff"), 0);
+        return;
+    }
+    if (compact) {
+        struct ui_rect c = { (w - PIN_CARD_W) / 2, top + 72, PIN_CARD_W, PIN_CARD_H };
+        ui_button(ui, (struct ui_rect){ M_MARGIN, top - 8, 240, 64 }, &st_outline, A_OTHERNAME, 0,
+                  T("lock.other_name"), UI_CENTER);
+        if (c.y + c.h > bottom - 8)
+            c.y = bottom - 8 - c.h;
+        pin_card(a, c);
+        message_line(a, (struct ui_rect){ M_MARGIN + 260, top, w - 2 * M_MARGIN - 260, 0 });
+        return;
+    }
+    ui_text(ui, M_MARGIN, top + 4, UI_F_TITLE, UI_C_INK, T("lock.who"));
+    tiles(a, top + 72, a->lock_sel >= 0 ? tiles_h : bottom - top - 72 - 80);
+    if (a->lock_sel >= 0) {
+        int cy = top + 72 + tiles_h + 8;
+        struct ui_rect c = { (w - PIN_CARD_W) / 2, cy, PIN_CARD_W, PIN_CARD_H };
+        pin_card(a, c);
+        message_line(a,
+                     (struct ui_rect){ c.x + c.w + 24, cy + 20, w - c.x - c.w - 24 - M_MARGIN, 0 });
+    } else {
+        message_line(a, (struct ui_rect){ M_MARGIN, bottom - 80, w - 2 * M_MARGIN, 0 });
+    }
+}

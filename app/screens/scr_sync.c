@@ -1,0 +1,146 @@
+/*
+ * scr_sync.c - "Synchronisatie": the truth about the outbox. Pending
+ * count, oldest pending age, last success, last error in plain words,
+ * records the server refused (with its reason), and "Nu synchroniseren".
+ */
+#include "app_int.h"
+#include <string.h>
+
+void scr_sync_enter(struct app *a)
+{
+    free(a->quar);
+    a->quar = NULL;
+    a->nquar = 0;
+    if (devstore_quarantined(a->db, &a->quar, &a->nquar) != VP_OK)
+        a->nquar = 0;
+}
+
+void scr_sync_action(struct app *a, int action, int arg)
+{
+    (void)arg;
+    if (action == A_BACK) {
+        app_go(a, a->unlocked ? SCR_CHILDREN : SCR_LOCK);
+    } else if (action == A_SYNCNOW) {
+        if (!a->dev.enrolled) {
+            vp_strlcpy(a->sync_msg, T("sync.not_enrolled"), sizeof(a->sync_msg));
+            return;
+        }
+        app_wake_sync(a);
+        vp_strlcpy(a->sync_msg, T("sync.started"), sizeof(a->sync_msg));
+    } else if (action == A_PAGE) {
+        a->page += arg;
+    }
+}
+
+/* One "label: value" row; returns the next y. */
+static int row(struct app *a, int x, int y, int w, const char *label, const char *value, ui_color c)
+{
+    int lw = w / 3;
+    ui_text_in(a->ui, (struct ui_rect){ x, y, lw - 12, 40 }, UI_F_SUB, UI_C_INK2, UI_LEFT, label);
+    return y +
+           ui_text_wrap(a->ui, (struct ui_rect){ x + lw, y + 4, w - lw, 0 }, UI_F_BODY, c, value,
+                        2) +
+           14;
+}
+
+static void count_text(int64_t n, const char *key, char *out, size_t size)
+{
+    struct vp_buf b = VP_BUF_INIT;
+    char num[24];
+    snprintf(num, sizeof(num), "%lld", (long long)n);
+    vp_tr_fill(&b, vp_tr_n(key, (long)n), "n", num, NULL);
+    vp_strlcpy(out, b.data, size);
+    vp_buf_release(&b);
+}
+
+static int status_card(struct app *a, struct ui_rect r)
+{
+    char v[APP_MSG];
+    int x = r.x + 24, y = r.y + 20, w = r.w - 48;
+    int64_t t = vp_now_ms();
+    ui_card(a->ui, r, UI_C_SURFACE, 16);
+    count_text(a->stats.pending, "kiosk.sync.records", v, sizeof(v));
+    y = row(a, x, y, w, T("sync.pending"), v, UI_C_INK);
+    if (a->stats.oldest_pending_ms > 0)
+        app_ago_text(a->stats.oldest_pending_ms, t, v, sizeof(v));
+    else
+        vp_strlcpy(v, T("sync.none"), sizeof(v));
+    y = row(a, x, y, w, T("sync.oldest"), v, UI_C_INK);
+    if (a->sst.last_success_ms > 0)
+        app_when_text(a->sst.last_success_ms, t, v, sizeof(v));
+    else
+        vp_strlcpy(v, T("sync.never"), sizeof(v));
+    y = row(a, x, y, w, T("sync.last_success"), v, UI_C_INK);
+    if (a->sst.last_error != VP_OK)
+        vp_strlcpy(v,
+                   a->sst.last_error_text[0] ? a->sst.last_error_text
+                                             : vp_result_message(a->sst.last_error),
+                   sizeof(v));
+    else
+        vp_strlcpy(v, T("sync.no_error"), sizeof(v));
+    y = row(a, x, y, w, T("sync.last_error"), v, a->sst.last_error != VP_OK ? UI_C_LVL3 : UI_C_INK);
+    if (a->dev.enrolled) {
+        struct vp_buf b = VP_BUF_INIT;
+        vp_buf_addf(&b, "%s (%s)", a->location[0] ? a->location : "-", a->dev.server_url);
+        vp_strlcpy(v, b.data, sizeof(v));
+        vp_buf_release(&b);
+    } else {
+        vp_strlcpy(v, T("sync.not_enrolled_short"), sizeof(v));
+    }
+    y = row(a, x, y, w, T("sync.server"), v, UI_C_INK);
+    return y - r.y + 6;
+}
+
+static void held_list(struct app *a, struct ui_rect r)
+{
+    char head[APP_MSG], when[64];
+    int y = r.y;
+    count_text((int64_t)a->nquar, "kiosk.sync.held_title", head, sizeof(head));
+    ui_text(a->ui, r.x, y, UI_F_BODY | UI_BOLD, UI_C_INK, head);
+    y += 40;
+    if (a->nquar == 0) {
+        ui_text(a->ui, r.x, y, UI_F_SUB, UI_C_INK2, T("sync.held_none"));
+        return;
+    }
+    ui_text_wrap(a->ui, (struct ui_rect){ r.x, y, r.w, 0 }, UI_F_SUB, UI_C_INK2,
+                 T("sync.held_help"), 2);
+    y += 64;
+    for (size_t i = 0; i < a->nquar && y + 80 <= r.y + r.h; i++) {
+        struct vp_buf k = VP_BUF_INIT, line = VP_BUF_INIT;
+        vp_buf_addf(&k, "kiosk.rectype.%s", a->quar[i].type);
+        app_when_text(a->quar[i].created_ms, vp_now_ms(), when, sizeof(when));
+        vp_buf_addf(&line, "%s \xC2\xB7 %s", vp_tr(k.data), when);
+        ui_card(a->ui, (struct ui_rect){ r.x, y, r.w, 76 }, UI_C_SURFACE, 12);
+        ui_text_in(a->ui, (struct ui_rect){ r.x + 18, y + 6, r.w - 36, 32 }, UI_F_SUB | UI_BOLD,
+                   UI_C_INK, UI_LEFT, line.data);
+        ui_text_in(a->ui, (struct ui_rect){ r.x + 18, y + 38, r.w - 36, 30 }, UI_F_SUB, UI_C_LVL3,
+                   UI_LEFT, a->quar[i].reason[0] ? a->quar[i].reason : T("sync.no_reason"));
+        y += 76 + 10;
+        vp_buf_release(&k);
+        vp_buf_release(&line);
+    }
+}
+
+void scr_sync_build(struct app *a)
+{
+    struct ui *ui = a->ui;
+    int w = ui_width(ui), h = ui_height(ui), top = M_HEAD + 22, bottom = h - M_FOOT - 16;
+    int lw = w >= 1100 ? (w - 2 * M_MARGIN) * 3 / 5 : w - 2 * M_MARGIN, ch;
+    struct vp_buf title = VP_BUF_INIT;
+    vp_buf_addf(&title, "%s \xC2\xB7 %s", T("back"), T("sync.title"));
+    app_header(a, title.data, true, true);
+    vp_buf_release(&title);
+    app_footer(a, a->unlocked, NULL, 0);
+    ch = status_card(a, (struct ui_rect){ M_MARGIN, top, lw, 5 * 48 + 30 });
+    ui_button(ui, (struct ui_rect){ M_MARGIN, top + ch + 16, 340, 72 }, &st_primary, A_SYNCNOW, 0,
+              T("sync.now"), UI_CENTER);
+    if (a->sync_msg[0])
+        ui_text_in(ui, (struct ui_rect){ M_MARGIN + 360, top + ch + 16, lw - 360, 72 }, UI_F_SUB,
+                   UI_C_INK2, UI_LEFT, a->sync_msg);
+    if (w >= 1100)
+        held_list(a, (struct ui_rect){ M_MARGIN + lw + 32, top, w - 2 * M_MARGIN - lw - 32,
+                                       bottom - top });
+    else
+        held_list(a, (struct ui_rect){ M_MARGIN, top + ch + 16 + 72 + 24, lw,
+                                       bottom - (top + ch + 16 + 72 + 24) });
+}
