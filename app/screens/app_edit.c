@@ -168,7 +168,7 @@ static void build_safety(struct app *a)
         y = 8;
     ui_block(ui, BACKDROP);
     ui_card(ui, (struct ui_rect){ x, y, cw, ch }, UI_C_SURFACE, 16);
-    ui_fill(ui, (struct ui_rect){ x, y, 10, ch }, UI_C_SAFETY, 0);
+    ui_fill(ui, (struct ui_rect){ x + 10, y + 20, 6, ch - 40 }, UI_C_SAFETY, 3);
     x += 28;
     ui_text_in(ui, (struct ui_rect){ x, y + 20, tw, 52 }, UI_F_HEAD | UI_BOLD, UI_C_SAFETY, UI_LEFT,
                T("safety.title"));

@@ -172,7 +172,7 @@ static void route_card(struct app *a, struct ui_rect r)
                     m <= 12) {
                     struct vp_buf k = VP_BUF_INIT;
                     vp_buf_addf(&k, "kiosk.mon.%d", m);
-                    vp_buf_addf(&b, " (%d %s)", d, vp_tr(k.data));
+                    vp_buf_addf(&b, " (%d\xC2\xA0%s)", d, vp_tr(k.data));
                     vp_buf_release(&k);
                 } else {
                     vp_buf_addf(&b, " (%s)", a->kase.next_action_due);

@@ -147,25 +147,39 @@ static void staff_tile(struct app *a, struct ui_rect r, int i)
                UI_LEFT, st->locked_until_ms > vp_now_ms() ? T("lock.blocked") : role);
 }
 
-static void pin_card(struct app *a, struct ui_rect c)
+/* The PIN card: whose PIN, dots, the pad. With other_name the title row
+ * also offers "Andere naam" (small screens show no tiles beside it). */
+static void pin_card(struct app *a, struct ui_rect c, bool other_name)
 {
     struct ui *ui = a->ui;
     struct vp_buf b = VP_BUF_INIT;
     size_t n = strlen(a->pin.text), shown = n < 4 ? 4 : n;
-    int dx = c.x + c.w / 2 - (int)(shown * 36 - 14) / 2;
+    int dx = c.x + c.w / 2 - (int)(shown * 36 - 14) / 2, top = c.y;
     ui_card(ui, c, UI_C_SURFACE, 16);
     vp_tr_fmt(&b, "kiosk.lock.pin_for", "name", a->staff[a->lock_sel].display_name, NULL);
-    ui_text_in(ui, (struct ui_rect){ c.x + 22, c.y + 18, c.w - 44, 36 }, UI_F_BODY, UI_C_INK,
-               UI_LEFT, b.data);
+    if (other_name) {
+        const char *other = T("lock.other_name");
+        int ow = ui_text_width(ui, UI_F_SUB, other) + 40;
+        ui_button(
+            ui, (struct ui_rect){ c.x + c.w - 22 - ow, c.y + 14, ow, 64 },
+            &(struct ui_style){ UI_C_SURFACE, UI_C_PRIMARY, UI_C_PRIMARY, 2, 12, UI_F_SUB, false },
+            A_OTHERNAME, 0, other, UI_CENTER);
+        ui_text_in(ui, (struct ui_rect){ c.x + 22, c.y + 14, c.w - 66 - ow, 64 }, UI_F_BODY,
+                   UI_C_INK, UI_LEFT, b.data);
+        top += 24;
+    } else {
+        ui_text_in(ui, (struct ui_rect){ c.x + 22, c.y + 18, c.w - 44, 36 }, UI_F_BODY, UI_C_INK,
+                   UI_LEFT, b.data);
+    }
     vp_buf_release(&b);
     for (size_t i = 0; i < shown; i++) {
         int cx = dx + (int)i * 36 + 11;
         if (i < n)
-            ui_disc(ui, cx, c.y + 75, 11, UI_C_PRIMARY);
+            ui_disc(ui, cx, top + 75, 11, UI_C_PRIMARY);
         else
-            ui_ring(ui, cx, c.y + 75, 11, 3, UI_C_PRIMARY);
+            ui_ring(ui, cx, top + 75, 11, 3, UI_C_PRIMARY);
     }
-    ui_pinpad_build(ui, (struct ui_rect){ c.x + 22, c.y + 102, c.w - 44, 4 * 64 + 3 * 8 }, A_PIN,
+    ui_pinpad_build(ui, (struct ui_rect){ c.x + 22, top + 102, c.w - 44, 4 * 64 + 3 * 8 }, A_PIN,
                     T("pin.clear"), T("ok"));
 }
 
@@ -211,10 +225,16 @@ void scr_lock_build(struct app *a)
                                                                                     : cols));
     int tiles_h = rows_needed * (108 + M_GAP);
     bool compact = a->lock_sel >= 0 && top + 72 + tiles_h + PIN_CARD_H + 12 > bottom;
+    bool side_msg = w - (w + PIN_CARD_W) / 2 - 24 - M_MARGIN >= 260;
+    if (a->lock_sel >= 0 && !side_msg && a->lock_msg[0] &&
+        top + 72 + tiles_h + PIN_CARD_H + 80 > bottom)
+        compact = true;
     ui_fill(ui, (struct ui_rect){ 0, 0, w, M_HEAD }, UI_C_PRIMARY, 0);
     ui_text_in(ui, (struct ui_rect){ M_MARGIN, 0, w / 2, M_HEAD }, UI_F_HEAD, UI_C_ON_PRIM, UI_LEFT,
                a->location[0] ? a->location : T("app_name"));
     app_clock_text(vp_now_ms(), clock, sizeof(clock));
+    if (ui_text_width(ui, UI_F_HEAD, clock) > w / 2 - M_MARGIN) /* no weekday */
+        vp_strlcpy(clock, strchr(clock, ' ') ? strchr(clock, ' ') + 1 : clock, sizeof(clock));
     ui_text_in(ui, (struct ui_rect){ w / 2, 0, w / 2 - M_MARGIN, M_HEAD }, UI_F_HEAD, UI_C_ON_PRIM,
                UI_RIGHT, clock);
     app_footer(a, false, NULL, 0);
@@ -231,13 +251,14 @@ void scr_lock_build(struct app *a)
         return;
     }
     if (compact) {
-        struct ui_rect c = { (w - PIN_CARD_W) / 2, top + 72, PIN_CARD_W, PIN_CARD_H };
-        ui_button(ui, (struct ui_rect){ M_MARGIN, top - 8, 240, 64 }, &st_outline, A_OTHERNAME, 0,
-                  T("lock.other_name"), UI_CENTER);
-        if (c.y + c.h > bottom - 8)
-            c.y = bottom - 8 - c.h;
-        pin_card(a, c);
-        message_line(a, (struct ui_rect){ M_MARGIN + 260, top, w - 2 * M_MARGIN - 260, 0 });
+        struct ui_rect c = { (w - PIN_CARD_W) / 2, M_HEAD + 8, PIN_CARD_W, PIN_CARD_H + 24 };
+        if (c.w > w - 2 * M_MARGIN)
+            c = (struct ui_rect){ M_MARGIN, c.y, w - 2 * M_MARGIN, c.h };
+        pin_card(a, c, true);
+        if (a->lock_msg[0]) { /* over the footer: the person is busy with the PIN */
+            ui_fill(ui, (struct ui_rect){ 0, bottom + 1, w, M_FOOT - 1 }, UI_C_SURFACE, 0);
+            message_line(a, (struct ui_rect){ M_MARGIN, bottom + 12, w - 2 * M_MARGIN, 0 });
+        }
         return;
     }
     ui_text(ui, M_MARGIN, top + 4, UI_F_TITLE, UI_C_INK, T("lock.who"));
@@ -245,9 +266,12 @@ void scr_lock_build(struct app *a)
     if (a->lock_sel >= 0) {
         int cy = top + 72 + tiles_h + 8;
         struct ui_rect c = { (w - PIN_CARD_W) / 2, cy, PIN_CARD_W, PIN_CARD_H };
-        pin_card(a, c);
-        message_line(a,
-                     (struct ui_rect){ c.x + c.w + 24, cy + 20, w - c.x - c.w - 24 - M_MARGIN, 0 });
+        pin_card(a, c, false);
+        if (side_msg)
+            message_line(
+                a, (struct ui_rect){ c.x + c.w + 24, cy + 20, w - c.x - c.w - 24 - M_MARGIN, 0 });
+        else
+            message_line(a, (struct ui_rect){ c.x, cy + PIN_CARD_H + 16, c.w, 0 });
     } else {
         message_line(a, (struct ui_rect){ M_MARGIN, bottom - 80, w - 2 * M_MARGIN, 0 });
     }

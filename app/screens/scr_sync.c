@@ -32,15 +32,15 @@ void scr_sync_action(struct app *a, int action, int arg)
     }
 }
 
+static int row_height(struct app *a, int w, const char *value);
+
 /* One "label: value" row; returns the next y. */
 static int row(struct app *a, int x, int y, int w, const char *label, const char *value, ui_color c)
 {
-    int lw = w / 3;
+    int lw = w * 2 / 5;
     ui_text_in(a->ui, (struct ui_rect){ x, y, lw - 12, 40 }, UI_F_SUB, UI_C_INK2, UI_LEFT, label);
-    return y +
-           ui_text_wrap(a->ui, (struct ui_rect){ x + lw, y + 4, w - lw, 0 }, UI_F_BODY, c, value,
-                        2) +
-           14;
+    ui_text_wrap(a->ui, (struct ui_rect){ x + lw, y + 4, w - lw, 0 }, UI_F_BODY, c, value, 2);
+    return y + row_height(a, w, value);
 }
 
 static void count_text(int64_t n, const char *key, char *out, size_t size)
@@ -53,42 +53,69 @@ static void count_text(int64_t n, const char *key, char *out, size_t size)
     vp_buf_release(&b);
 }
 
-static int status_card(struct app *a, struct ui_rect r)
+static int row_height(struct app *a, int w, const char *value)
 {
-    char v[APP_MSG];
-    int x = r.x + 24, y = r.y + 20, w = r.w - 48;
+    int h = ui_wrap_height(a->ui, w - w * 2 / 5, UI_F_BODY, value, 2) + 4;
+    return (h < 40 ? 40 : h) + 14;
+}
+
+/* The status rows: label, value, colour. */
+struct status_rows {
+    const char *label[5];
+    char value[5][APP_MSG];
+    ui_color color[5];
+};
+
+static void fill_rows(struct app *a, struct status_rows *sr)
+{
     int64_t t = vp_now_ms();
-    ui_card(a->ui, r, UI_C_SURFACE, 16);
-    count_text(a->stats.pending, "kiosk.sync.records", v, sizeof(v));
-    y = row(a, x, y, w, T("sync.pending"), v, UI_C_INK);
+    for (int i = 0; i < 5; i++)
+        sr->color[i] = UI_C_INK;
+    sr->label[0] = T("sync.pending");
+    count_text(a->stats.pending, "kiosk.sync.records", sr->value[0], APP_MSG);
+    sr->label[1] = T("sync.oldest");
     if (a->stats.oldest_pending_ms > 0)
-        app_ago_text(a->stats.oldest_pending_ms, t, v, sizeof(v));
+        app_ago_text(a->stats.oldest_pending_ms, t, sr->value[1], APP_MSG);
     else
-        vp_strlcpy(v, T("sync.none"), sizeof(v));
-    y = row(a, x, y, w, T("sync.oldest"), v, UI_C_INK);
+        vp_strlcpy(sr->value[1], T("sync.none"), APP_MSG);
+    sr->label[2] = T("sync.last_success");
     if (a->sst.last_success_ms > 0)
-        app_when_text(a->sst.last_success_ms, t, v, sizeof(v));
+        app_when_text(a->sst.last_success_ms, t, sr->value[2], APP_MSG);
     else
-        vp_strlcpy(v, T("sync.never"), sizeof(v));
-    y = row(a, x, y, w, T("sync.last_success"), v, UI_C_INK);
-    if (a->sst.last_error != VP_OK)
-        vp_strlcpy(v,
+        vp_strlcpy(sr->value[2], T("sync.never"), APP_MSG);
+    sr->label[3] = T("sync.last_error");
+    if (a->sst.last_error != VP_OK) {
+        vp_strlcpy(sr->value[3],
                    a->sst.last_error_text[0] ? a->sst.last_error_text
                                              : vp_result_message(a->sst.last_error),
-                   sizeof(v));
-    else
-        vp_strlcpy(v, T("sync.no_error"), sizeof(v));
-    y = row(a, x, y, w, T("sync.last_error"), v, a->sst.last_error != VP_OK ? UI_C_LVL3 : UI_C_INK);
+                   APP_MSG);
+        sr->color[3] = UI_C_LVL3;
+    } else {
+        vp_strlcpy(sr->value[3], T("sync.no_error"), APP_MSG);
+    }
+    sr->label[4] = T("sync.server");
     if (a->dev.enrolled) {
         struct vp_buf b = VP_BUF_INIT;
         vp_buf_addf(&b, "%s (%s)", a->location[0] ? a->location : "-", a->dev.server_url);
-        vp_strlcpy(v, b.data, sizeof(v));
+        vp_strlcpy(sr->value[4], b.data, APP_MSG);
         vp_buf_release(&b);
     } else {
-        vp_strlcpy(v, T("sync.not_enrolled_short"), sizeof(v));
+        vp_strlcpy(sr->value[4], T("sync.not_enrolled_short"), APP_MSG);
     }
-    y = row(a, x, y, w, T("sync.server"), v, UI_C_INK);
-    return y - r.y + 6;
+}
+
+/* The card with the five facts; returns its height. */
+static int status_card(struct app *a, struct ui_rect r)
+{
+    struct status_rows sr;
+    int x = r.x + 24, y = r.y + 20, w = r.w - 48, h = 20 + 6;
+    fill_rows(a, &sr);
+    for (int i = 0; i < 5; i++)
+        h += row_height(a, w, sr.value[i]);
+    ui_card(a->ui, (struct ui_rect){ r.x, r.y, r.w, h }, UI_C_SURFACE, 16);
+    for (int i = 0; i < 5; i++)
+        y = row(a, x, y, w, sr.label[i], sr.value[i], sr.color[i]);
+    return h;
 }
 
 static void held_list(struct app *a, struct ui_rect r)
@@ -131,7 +158,7 @@ void scr_sync_build(struct app *a)
     app_header(a, title.data, true, true);
     vp_buf_release(&title);
     app_footer(a, a->unlocked, NULL, 0);
-    ch = status_card(a, (struct ui_rect){ M_MARGIN, top, lw, 5 * 48 + 30 });
+    ch = status_card(a, (struct ui_rect){ M_MARGIN, top, lw, 0 });
     ui_button(ui, (struct ui_rect){ M_MARGIN, top + ch + 16, 340, 72 }, &st_primary, A_SYNCNOW, 0,
               T("sync.now"), UI_CENTER);
     if (a->sync_msg[0])

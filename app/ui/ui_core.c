@@ -215,6 +215,13 @@ int ui_text(struct ui *ui, int x, int y, int font, ui_color c, const char *text)
     return r.w;
 }
 
+void ui_info(struct ui *ui, const char *text)
+{
+    struct ui_rect r = { 0, 0, 0, 0 };
+    struct ui_item *it = add(ui, IT_INFO, r);
+    it->label = intern(ui, text);
+}
+
 void ui_control(struct ui *ui, struct ui_rect r, const struct ui_style *st, int action, int arg,
                 const char *label, const char *keychar)
 {

@@ -228,6 +228,7 @@ int ui_text_in(struct ui *ui, struct ui_rect r, int font, ui_color c, enum ui_al
         return 0;
     tw = ui_text_width(ui, font, text);
     if (tw > r.w) {
+        ui_info(ui, text);
         cut = shorten(ui, font, text, r.w);
         text = cut;
         tw = ui_text_width(ui, font, text);
@@ -331,6 +332,8 @@ int ui_text_wrap(struct ui *ui, struct ui_rect r, int font, ui_color c, const ch
         return 0;
     n = wrap(ui, r.w, font, text, max_lines, draw_line, &d);
     flush_pending(&d, false);
+    if (n > 1)
+        ui_info(ui, text);
     return n * d.lh;
 }
 

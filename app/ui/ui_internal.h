@@ -9,7 +9,17 @@
 
 #define UI_NONE ((size_t)-1)
 
-enum ui_item_kind { IT_FILL, IT_FRAME, IT_DISC, IT_RING, IT_SHADOW, IT_TEXT, IT_CONTROL, IT_BLOCK };
+enum ui_item_kind {
+    IT_FILL,
+    IT_FRAME,
+    IT_DISC,
+    IT_RING,
+    IT_SHADOW,
+    IT_TEXT,
+    IT_CONTROL,
+    IT_BLOCK,
+    IT_INFO /* not drawn: the whole of a wrapped or shortened text, for scripts */
+};
 
 /* One entry of the display list. Strings are offsets into ui->arena. */
 struct ui_item {
@@ -108,5 +118,6 @@ void ui_corner_release(struct ui *ui);
 /* ui_core.c */
 const char *ui_str(const struct ui *ui, size_t off);
 int ui_px(const struct ui *ui, int v);
+void ui_info(struct ui *ui, const char *text);
 
 #endif

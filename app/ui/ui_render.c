@@ -194,6 +194,7 @@ static void draw_item(struct ui *ui, const struct ui_item *it)
         frame_box(ui, b, rad, th, it->border);
         break;
     }
+    case IT_INFO: break;
     case IT_BLOCK:
         if ((it->fill & 0xFF) != 0) {
             set_color(ui, it->fill);

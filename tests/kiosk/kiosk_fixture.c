@@ -247,7 +247,7 @@ static int stats(const char *dir)
     return 0;
 }
 
-/* Channels may differ by a little (anti-aliasing); at most 0.2% of the
+/* Channels may differ by a little (anti-aliasing); at most 0.05% of the
  * pixels may differ by more. The diff image shows those pixels in red
  * over a faded copy of the reference. */
 static int compare(const char *ref, const char *got, const char *diff)
@@ -280,14 +280,14 @@ static int compare(const char *ref, const char *got, const char *diff)
             d[i * 3 + c] =
                 worst > 40 ? (c == 0 ? 255 : 0) : (unsigned char)(192 + a[i * 3 + c] / 4);
     }
-    if (bad * 500 > n) {
+    if (bad * 2000 > n) {
         ui_png_write(diff, d, aw, ah);
         fprintf(stderr, "%s: %zu of %zu pixels differ; see %s\n", got, bad, n, diff);
     }
     free(a);
     free(b);
     free(d);
-    return bad * 500 > n ? 1 : 0;
+    return bad * 2000 > n ? 1 : 0;
 }
 
 int main(int argc, char **argv)

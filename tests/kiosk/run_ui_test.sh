@@ -2,6 +2,8 @@
 # Runs one kiosk UI test: tests/kiosk/scripts/NAME.vps.
 #   run_ui_test.sh KIOSK FIXTURE SCRIPT REFDIR WORKDIR
 # Lines of the script starting with "#fixture bare" ask for an empty store;
+# Checks run when the script has ended.
+# "#args ..." adds options (--size WxH, --lang en);
 # "#check CMD ARG => TEXT" runs `kiosk_fixture CMD DIR ARG` afterwards and
 # fails unless its output contains TEXT ("#check-not" : must not contain).
 # Every `shot FILE.png` is compared with REFDIR/FILE.png; VP_UPDATE_SHOTS=1
@@ -19,7 +21,9 @@ if grep -q '^#fixture bare' "$script"; then
 else
     "$fixture" make "$dir/data"
 fi
-if ! "$kiosk" script "$script" --data "$dir/data" --shots "$dir/shots"; then
+args=$(sed -n 's/^#args //p' "$script")
+# shellcheck disable=SC2086
+if ! "$kiosk" script "$script" --data "$dir/data" --shots "$dir/shots" $args; then
     echo "FAIL: $name: the script did not hold"
     exit 1
 fi
@@ -30,7 +34,7 @@ grep -E '^#check(-not)? ' "$script" | while IFS= read -r line; do
     cmd=${rest%% =>*}
     want=${rest#*=> }
     set -- $cmd
-    got=$("$fixture" "$1" "$dir/data" "$2" 2>&1 || true)
+    got=$("$fixture" "$1" "$dir/data" ${2:+"$2"} 2>&1 || true)
     if [ "$kind" = "#check" ] && ! printf '%s\n' "$got" | grep -qF -- "$want"; then
         echo "FAIL: $name: '$cmd' gave '$got', want it to contain '$want'"
         exit 1
