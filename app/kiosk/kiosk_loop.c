@@ -86,14 +86,27 @@ static void bench_first_frame(void)
     vp_buf_release(&status);
 }
 
+/* Tests on a real window (Xvfb + xdotool): VP_KIOSK_DUMP=FILE keeps a
+ * description of the last frame there, so the driver can find controls. */
+static void dump_frame(struct ui *ui, const char *file)
+{
+    struct vp_buf b = VP_BUF_INIT;
+    ui_describe(ui, &b);
+    if (vp_write_file_atomic(file, b.data, b.len) != VP_OK)
+        vp_warn("kiosk: cannot write %s", file);
+    vp_buf_release(&b);
+}
+
 int kiosk_run_window(const struct kiosk_opts *o)
 {
     struct kiosk_session s;
-    const char *bench = SDL_getenv("VP_KIOSK_BENCH");
+    const char *bench = SDL_getenv("VP_KIOSK_BENCH"), *dump = SDL_getenv("VP_KIOSK_DUMP");
     bool running = true;
     if (!kiosk_session_open(&s, o, false))
         return KIOSK_EXIT_FAILED;
     app_frame(s.app, true);
+    if (dump)
+        dump_frame(s.ui, dump);
     if (bench && *bench == '1') {
         bench_first_frame();
         if (SDL_getenv("VP_KIOSK_EXIT_AFTER_FIRST_FRAME"))
@@ -110,7 +123,8 @@ int kiosk_run_window(const struct kiosk_opts *o)
             } while (SDL_PollEvent(&ev));
         }
         app_tick(s.app);
-        app_frame(s.app, false);
+        if (app_frame(s.app, false) && dump)
+            dump_frame(s.ui, dump);
     }
     kiosk_session_close(&s);
     return KIOSK_EXIT_OK;

@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct vp_buf;
+
 /* Colours are 0xRRGGBBAA. */
 typedef uint32_t ui_color;
 #define UI_RGB(rgb)     ((ui_color)(((uint32_t)(rgb) << 8) | 0xFFu))
@@ -172,6 +174,11 @@ void ui_find_key(struct ui *ui, const char *key, struct ui_found *out);
 bool ui_text_visible(struct ui *ui, const char *text);
 /* Appends every visible text of the frame, " | " separated. */
 void ui_visible_texts(struct ui *ui, char *out, size_t size);
+
+/* Describes the frame for outside test drivers, one line each:
+ * "control<TAB>x<TAB>y<TAB>w<TAB>h<TAB>label" for touchable controls and
+ * "text<TAB>text" for visible text. */
+void ui_describe(struct ui *ui, struct vp_buf *out);
 
 /* Pushes the SDL events a finger makes for a tap at logical (x, y):
  * finger down then finger up. */

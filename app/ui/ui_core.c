@@ -496,6 +496,20 @@ void ui_visible_texts(struct ui *ui, char *out, size_t size)
     }
 }
 
+void ui_describe(struct ui *ui, struct vp_buf *out)
+{
+    size_t block = last_block(ui, false), opaque = last_block(ui, true);
+    for (size_t i = 0; i < ui->nitems; i++) {
+        const struct ui_item *it = &ui->items[i];
+        const char *label = ui_str(ui, it->label), *text = ui_str(ui, it->text);
+        if (it->kind == IT_CONTROL && label && (block == UI_NONE || i > block))
+            vp_buf_addf(out, "control\t%d\t%d\t%d\t%d\t%s\n", it->r.x, it->r.y, it->r.w, it->r.h,
+                        label);
+        else if (it->kind == IT_TEXT && text && (opaque == UI_NONE || i > opaque))
+            vp_buf_addf(out, "text\t%s\n", text);
+    }
+}
+
 void ui_push_tap(struct ui *ui, int x, int y)
 {
     SDL_Event ev;

@@ -1,0 +1,183 @@
+/*
+ * test_ui.c - the touch rules of the UI layer, on SDL's offscreen driver:
+ * act on release inside the pressed control, slide-off cancels, mouse and
+ * finger take one path, emulated mouse events from touch never act twice,
+ * a modal blocks what lies under it, text lookup for scripts.
+ */
+#include "ui.h"
+#include "ui_keys.h"
+#include "vp_core.h"
+#include "vp_test.h"
+
+static struct ui *ui;
+static const struct ui_style st = { UI_C_SURFACE, UI_C_PRIMARY, UI_C_INK, 2, 14, UI_F_BODY, false };
+
+static void frame(bool modal)
+{
+    ui_begin(ui, UI_C_BG);
+    ui_button(ui, (struct ui_rect){ 100, 100, 200, 80 }, &st, 7, 1, "Opslaan", UI_CENTER);
+    ui_button(ui, (struct ui_rect){ 400, 100, 200, 80 }, &st, 7, 2, "Annuleren", UI_CENTER);
+    if (modal) {
+        ui_block(ui, UI_RGBA(0x000000, 0x80));
+        ui_button(ui, (struct ui_rect){ 100, 300, 200, 80 }, &st, 8, 0, "Sluiten", UI_CENTER);
+    }
+    ui_render(ui);
+}
+
+static void finger(Uint32 type, int x, int y)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = type;
+    ev.tfinger.fingerId = 3;
+    ev.tfinger.x = ((float)x + 0.5f) / (float)ui_width(ui);
+    ev.tfinger.y = ((float)y + 0.5f) / (float)ui_height(ui);
+    ui_handle_event(ui, &ev);
+}
+
+static void mouse(Uint32 type, int x, int y, Uint32 which)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = type;
+    ev.button.which = which;
+    ev.button.button = SDL_BUTTON_LEFT;
+    ev.button.x = x;
+    ev.button.y = y;
+    if (type == SDL_MOUSEMOTION) {
+        ev.motion.x = x;
+        ev.motion.y = y;
+        ev.motion.which = which;
+    }
+    ui_handle_event(ui, &ev);
+}
+
+static int count_actions(int *last_arg)
+{
+    int action, arg, n = 0;
+    while (ui_next_action(ui, &action, &arg)) {
+        n++;
+        *last_arg = arg;
+    }
+    return n;
+}
+
+static void test_release_inside_acts_once(void)
+{
+    int arg = 0;
+    frame(false);
+    finger(SDL_FINGERDOWN, 150, 120);
+    CHECK_INT_EQ(count_actions(&arg), 0); /* nothing on the way down */
+    finger(SDL_FINGERUP, 160, 130);
+    CHECK_INT_EQ(count_actions(&arg), 1);
+    CHECK_INT_EQ(arg, 1);
+}
+
+static void test_slide_off_cancels(void)
+{
+    int arg = 0;
+    frame(false);
+    finger(SDL_FINGERDOWN, 150, 120);
+    finger(SDL_FINGERMOTION, 350, 120); /* off the control */
+    finger(SDL_FINGERMOTION, 150, 120); /* and back: still cancelled */
+    finger(SDL_FINGERUP, 150, 120);
+    CHECK_INT_EQ(count_actions(&arg), 0);
+}
+
+static void test_release_on_other_control_does_nothing(void)
+{
+    int arg = 0;
+    frame(false);
+    mouse(SDL_MOUSEBUTTONDOWN, 150, 120, 0);
+    mouse(SDL_MOUSEBUTTONUP, 450, 120, 0);
+    CHECK_INT_EQ(count_actions(&arg), 0);
+}
+
+static void test_mouse_takes_the_same_path(void)
+{
+    int arg = 0;
+    frame(false);
+    mouse(SDL_MOUSEBUTTONDOWN, 450, 120, 0);
+    mouse(SDL_MOUSEBUTTONUP, 450, 120, 0);
+    CHECK_INT_EQ(count_actions(&arg), 1);
+    CHECK_INT_EQ(arg, 2);
+}
+
+static void test_touch_emulated_mouse_never_acts_twice(void)
+{
+    int arg = 0;
+    frame(false);
+    finger(SDL_FINGERDOWN, 150, 120);
+    mouse(SDL_MOUSEBUTTONDOWN, 150, 120, SDL_TOUCH_MOUSEID);
+    finger(SDL_FINGERUP, 150, 120);
+    mouse(SDL_MOUSEBUTTONUP, 150, 120, SDL_TOUCH_MOUSEID);
+    CHECK_INT_EQ(count_actions(&arg), 1);
+}
+
+static void test_no_hover(void)
+{
+    SDL_Event ev;
+    frame(false);
+    memset(&ev, 0, sizeof(ev));
+    ev.type = SDL_MOUSEMOTION;
+    ev.motion.x = 150;
+    ev.motion.y = 120;
+    CHECK(!ui_handle_event(ui, &ev)); /* moving over a control changes nothing */
+}
+
+static void test_modal_blocks_what_is_under_it(void)
+{
+    int arg = 0;
+    struct ui_found f;
+    frame(true);
+    finger(SDL_FINGERDOWN, 150, 120);
+    finger(SDL_FINGERUP, 150, 120);
+    CHECK_INT_EQ(count_actions(&arg), 0);
+    ui_find_control(ui, "Opslaan", &f);
+    CHECK_INT_EQ(f.count, 0);
+    ui_find_control(ui, "Sluiten", &f);
+    CHECK_INT_EQ(f.count, 1);
+    CHECK(ui_text_visible(ui, "Sluiten"));
+}
+
+static void test_keyboard_types_dutch_letters(void)
+{
+    struct ui_keyboard kb = { false, true };
+    struct ui_field f;
+    struct ui_found k;
+    ui_field_set(&f, "", 40, false);
+    ui_begin(ui, UI_C_BG);
+    ui_keyboard_build(ui, &kb, &f, (struct ui_rect){ 20, 300, 1200, 400 }, 9, "spatie", "Klaar");
+    ui_find_key(ui, "Z", &k); /* auto capital on an empty field */
+    CHECK_INT_EQ(k.count, 1);
+    ui_find_key(ui, "\xC3\x8B", &k); /* Ë */
+    CHECK_INT_EQ(k.count, 1);
+    CHECK(ui_field_append(&f, "Zo"));
+    CHECK(ui_field_append(&f, "\xC3\xAB"));
+    CHECK_STR_EQ(f.text, "Zo\xC3\xAB");
+    ui_field_backspace(&f);
+    CHECK_STR_EQ(f.text, "Zo");
+}
+
+int main(void)
+{
+    char err[256];
+    struct ui_options o = { 1280, 800, false, false, true, NULL, "test" };
+    vp_core_init();
+    SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
+    ui = ui_create(&o, err, sizeof(err));
+    if (!ui) {
+        fprintf(stderr, "no UI: %s\n", err);
+        return 1;
+    }
+    VP_TEST(test_release_inside_acts_once);
+    VP_TEST(test_slide_off_cancels);
+    VP_TEST(test_release_on_other_control_does_nothing);
+    VP_TEST(test_mouse_takes_the_same_path);
+    VP_TEST(test_touch_emulated_mouse_never_acts_twice);
+    VP_TEST(test_no_hover);
+    VP_TEST(test_modal_blocks_what_is_under_it);
+    VP_TEST(test_keyboard_types_dutch_letters);
+    ui_destroy(ui);
+    return vp_test_done();
+}
