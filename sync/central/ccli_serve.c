@@ -1,0 +1,160 @@
+/*
+ * ccli_serve.c - `vindplaats-central serve`: open the store, start the HTTP
+ * server, print "listening on URL" once ready, stop cleanly on SIGTERM or
+ * SIGINT (stop accepting, finish requests in flight, close the database).
+ */
+#include "capi.h"
+#include "ccli.h"
+#include "vp_alloc.h"
+#include "vp_log.h"
+#include "vp_platform.h"
+#include "vp_str.h"
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_LISTEN "127.0.0.1:8420"
+#define PEM_MAX        (256 * 1024)
+
+/* Splits "HOST:PORT" or "[V6]:PORT" into host (without brackets) and port. */
+static bool split_listen(const char *text, char *host, size_t size, int *port)
+{
+    const char *colon = strrchr(text, ':');
+    const char *h = text;
+    size_t hlen;
+    int64_t p;
+    if (!colon || !vp_parse_i64(colon + 1, 0, 65535, &p))
+        return false;
+    hlen = (size_t)(colon - text);
+    if (hlen >= 2 && text[0] == '[' && text[hlen - 1] == ']') {
+        h++;
+        hlen -= 2;
+    }
+    if (!hlen || hlen >= size)
+        return false;
+    memcpy(host, h, hlen);
+    host[hlen] = '\0';
+    *port = (int)p;
+    return true;
+}
+
+static bool read_pem(const char *path, struct vp_buf *out)
+{
+    if (vp_read_file(path, PEM_MAX, out) == VP_OK)
+        return true;
+    ccli_say_error("central.serve.tls_file", "file", path, NULL);
+    return false;
+}
+
+static bool read_config(const struct ccli_args *a, struct chttp_config *cfg, char *host,
+                        size_t hsize, struct vp_buf *cert, struct vp_buf *key)
+{
+    int64_t v;
+    memset(cfg, 0, sizeof(*cfg));
+    if (!split_listen(a->listen ? a->listen : DEFAULT_LISTEN, host, hsize, &cfg->port)) {
+        ccli_say_error("central.usage.listen", NULL);
+        return false;
+    }
+    cfg->host = host;
+    cfg->insecure_http = a->insecure_http;
+    if (a->threads) {
+        if (!vp_parse_i64(a->threads, 1, 64, &v)) {
+            ccli_say_error("central.usage.threads", NULL);
+            return false;
+        }
+        cfg->threads = (unsigned)v;
+    }
+    if (!a->tls_cert != !a->tls_key) {
+        ccli_say_error("central.usage.tls", NULL);
+        return false;
+    }
+    if (a->tls_cert) {
+        if (!read_pem(a->tls_cert, cert) || !read_pem(a->tls_key, key))
+            return false;
+        cfg->tls_cert = cert->data;
+        cfg->tls_key = key->data;
+    }
+    return true;
+}
+
+static int serve_until_signal(struct cstore *st, const struct chttp_config *cfg,
+                              const struct capp_options *opt)
+{
+    struct capp app;
+    struct chttp_server *srv = NULL;
+    const char *why = "";
+    sigset_t set;
+    int sig = 0;
+    vp_result res;
+    capp_init(&app, st, opt);
+    app.tls = cfg->tls_cert != NULL;
+    croutes_register_all();
+    res = chttp_start(cfg, &app, &srv, &why);
+    if (res) {
+        if (!strcmp(why, "insecure"))
+            ccli_say_error("central.serve.insecure", NULL);
+        else if (!strcmp(why, "tls"))
+            ccli_say_error("central.serve.tls", NULL);
+        else
+            ccli_say_error("central.serve.listen", "address", cfg->host, NULL);
+        capp_release(&app);
+        return CCLI_FAIL;
+    }
+    printf("listening on %s://%s%s%s:%d\n", app.tls ? "https" : "http",
+           strchr(cfg->host, ':') ? "[" : "", cfg->host, strchr(cfg->host, ':') ? "]" : "",
+           chttp_port(srv));
+    fflush(stdout);
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigwait(&set, &sig);
+    vp_info("signal %d: stopping", sig);
+    chttp_stop(srv, 10000);
+    capp_release(&app);
+    return CCLI_OK;
+}
+
+int ccli_serve(const struct ccli_args *a)
+{
+    struct chttp_config cfg;
+    struct capp_options opt;
+    struct vp_buf cert = VP_BUF_INIT, key = VP_BUF_INIT;
+    struct cstore *st = NULL;
+    char host[256], *dir;
+    sigset_t set;
+    int64_t rate = 0;
+    int status = CCLI_USAGE;
+    vp_result res;
+    memset(&opt, 0, sizeof(opt));
+    if (a->rate && !vp_parse_i64(a->rate, 1, 1000000, &rate)) {
+        ccli_say_error("central.usage.rate", NULL);
+        return CCLI_USAGE;
+    }
+    opt.device_rate_per_min = (double)rate;
+    if (!read_config(a, &cfg, host, sizeof(host), &cert, &key))
+        goto out;
+    /* every thread inherits this mask: only sigwait() sees the signals */
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    dir = vp_data_dir(a->data);
+    res = cstore_open(dir, &st);
+    free(dir);
+    if (res) {
+        status = ccli_fail(res);
+        goto out;
+    }
+    status = serve_until_signal(st, &cfg, &opt);
+    cstore_close(st);
+out:
+    if (key.len)
+        sodium_memzero(key.data, key.len);
+    vp_buf_release(&cert);
+    vp_buf_release(&key);
+    return status;
+}

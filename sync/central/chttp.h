@@ -1,0 +1,124 @@
+/*
+ * chttp.h - the central service's HTTP server on libmicrohttpd: an internal
+ * thread pool with epoll, bodies collected per connection with a hard cap,
+ * gzip bodies decoded with a cap, a route table, JSON errors, security
+ * headers on every answer, and a clean stop.
+ *
+ * Handlers run on the pool's threads only after the whole request body has
+ * arrived. A handler fills a struct chttp_resp; the server queues it.
+ *
+ * Adding routes: write a `static const struct chttp_route routes[]` in your
+ * own file and register it from croutes.c (one line). Patterns are paths
+ * whose segments may be "{name}" (one segment, captured in req->params in
+ * order) or a final "*" (the rest of the path, captured too).
+ */
+#ifndef CHTTP_H
+#define CHTTP_H
+#include "cstore.h"
+#include "vp_buf.h"
+#include "vp_i18n.h"
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CHTTP_MAX_PARAMS 4
+#define CHTTP_PARAM_LEN  256
+#define CHTTP_BODY_MAX   (1 << 20)    /* after gzip decoding */
+#define CHTTP_GZIP_MAX   (256 * 1024) /* a compressed body */
+
+struct capp;
+struct MHD_Connection;
+
+enum chttp_auth {
+    CHTTP_PUBLIC, /* anyone */
+    CHTTP_DEVICE, /* Authorization: Bearer TOKEN of an enrolled, unrevoked device */
+    CHTTP_COACH   /* a coach's session cookie; X-CSRF-Token too unless GET/HEAD */
+};
+
+struct chttp_req {
+    struct MHD_Connection *conn; /* for chttp_query() and chttp_header() */
+    struct capp *app;
+    const char *method;
+    const char *path;
+    const char *body; /* NUL-terminated, body_len bytes (decoded) */
+    size_t body_len;
+    char params[CHTTP_MAX_PARAMS][CHTTP_PARAM_LEN];
+    int nparams;
+    char ip[64];
+    bool tls;
+    enum vp_lang lang; /* from Accept-Language: English if it starts with "en" */
+    /* filled by the route's auth */
+    struct cstore_device device;
+    struct cstore_coach coach;
+    struct cstore_session session;
+    char sid[CSTORE_SID_LEN];
+};
+
+struct chttp_resp {
+    int status;
+    struct vp_buf body;
+    const char *content_type;
+    const unsigned char *static_data; /* a persistent buffer instead of body */
+    size_t static_len;
+    int retry_after;         /* seconds, 0 = no header */
+    char set_cookie[320];    /* "" = no header */
+    bool cacheable;          /* static files; everything else is no-store */
+    const char *disposition; /* Content-Disposition (static text) or NULL */
+    bool drop;               /* close the connection without any answer (fault hooks) */
+};
+
+typedef void (*chttp_fn)(struct chttp_req *req, struct chttp_resp *resp);
+
+struct chttp_route {
+    const char *method; /* "GET", "POST", ... */
+    const char *pattern;
+    enum chttp_auth auth;
+    chttp_fn fn;
+};
+
+/* Adds routes (borrowed: keep the array static). Call before chttp_start(). */
+void chttp_routes_add(const struct chttp_route *routes, size_t n);
+
+struct chttp_config {
+    const char *host; /* IPv4, IPv6 or "localhost" */
+    int port;         /* 0 = pick a free one */
+    char *tls_cert;   /* PEM text or NULL (borrowed) */
+    char *tls_key;
+    unsigned threads;
+    unsigned per_ip_connections;
+    unsigned timeout_s;
+    bool insecure_http; /* allow plain HTTP on a non-loopback address */
+};
+
+struct chttp_server;
+
+/* Starts serving. VP_ERR_INVALID for a bad or non-loopback address without
+ * TLS or insecure_http (why says which), VP_ERR_IO if it cannot listen. */
+vp_result chttp_start(const struct chttp_config *cfg, struct capp *app, struct chttp_server **out,
+                      const char **why);
+/* The port actually bound. */
+int chttp_port(const struct chttp_server *srv);
+/* Stops accepting, waits (at most wait_ms) for requests in flight, stops. */
+void chttp_stop(struct chttp_server *srv, int wait_ms);
+
+/* ---- for handlers ---- */
+
+const char *chttp_query(struct chttp_req *req, const char *key);
+const char *chttp_header(struct chttp_req *req, const char *name);
+const char *chttp_cookie(struct chttp_req *req, const char *name);
+
+/* Answers with JSON (steals the reference). */
+void chttp_json(struct chttp_resp *resp, int status, json_t *js);
+/* Answers {"error":code,"message":...}; the message is the translation of
+ * "api.error.CODE" in the request's language unless message is given. */
+void chttp_error(struct chttp_req *req, struct chttp_resp *resp, int status, const char *code,
+                 const char *message);
+/* Maps a store result to an error answer (REFUSED 403, NOT_FOUND 404,
+ * AUTH 401, BUSY/FULL 503 with Retry-After, INVALID 422, else 500). */
+void chttp_store_error(struct chttp_req *req, struct chttp_resp *resp, vp_result res);
+/* True if the request says Content-Type: application/json; else answers 415. */
+bool chttp_want_json(struct chttp_req *req, struct chttp_resp *resp);
+/* Parses the body as strict JSON; on failure answers 400 and returns NULL. */
+json_t *chttp_body_json(struct chttp_req *req, struct chttp_resp *resp);
+
+#endif

@@ -1,0 +1,143 @@
+/*
+ * cstore_console.h - what the coach's console needs from the store beyond
+ * cstore.h: the inbox (signals with the reporting staff member's display
+ * name, seen per coach, archived with a reason), aggregated overview
+ * metrics, filtered CSV exports, the per-child dossier export for a
+ * parent's inzage, and the admin pages (locations, enrolment codes, devices,
+ * coach accounts, audit log).
+ *
+ * Same backend conventions as cstore.h (cstore_int.h): results are VP_OK or
+ * a vp_result; every coach-facing function checks the coach's locations and
+ * names a child only through cst_child_view() (the consent rule). JSON
+ * results are new references the caller releases with json_decref().
+ *
+ * Tables of their own (console_seen, console_archive, console_admins) are
+ * created on a connection's first use by this file (CREATE TABLE IF NOT
+ * EXISTS); seen and archive rows cascade away with their observation, so a
+ * child's erasure removes them too.
+ *
+ * Admin: a coach is an admin when listed in console_admins; while that list
+ * is empty, the oldest coach account is the admin (so `demo`'s coach is).
+ */
+#ifndef CSTORE_CONSOLE_H
+#define CSTORE_CONSOLE_H
+#include "cstore.h"
+
+#define CCON_INBOX_MAX 1000 /* signals in one inbox answer */
+
+enum ccon_view {
+    CCON_VIEW_NEW,     /* not yet seen by this coach, not archived */
+    CCON_VIEW_ALL,     /* everything not archived */
+    CCON_VIEW_ARCHIVED /* archived ("geen vervolg nodig") */
+};
+
+/* The inbox filter, as on screen. Borrowed strings; NULL means "any". */
+struct ccon_filter {
+    const char *location_id;
+    const char *domain; /* catalog domain code, e.g. "TAAL" */
+    const char *status; /* case status code, or "open" (anything but closed) */
+    int level;          /* 1..3, 0 = any */
+    int64_t since_ms;   /* received at or after; 0 = any */
+    enum ccon_view view;
+    int limit; /* 1..CCON_INBOX_MAX */
+};
+
+/* The inbox: {"signals":[...],"children":{child_id: child view},
+ * "locations":[{"id","name","count"}],"more":bool}. Signals come newest first
+ * (server receive time), without retracted or corrected ones; each has id,
+ * child_id, location_id, signals, level, frequency, situation, note, staff,
+ * device_time, received_at, case_status, seen, archived (reason or null).
+ * "locations" counts the signals matching the filter per location (all of
+ * the coach's locations, the location filter ignored). VP_ERR_REFUSED if
+ * location_id is not one of hers. */
+vp_result cstore_console_inbox(struct cstore *st, const char *coach_id, const struct ccon_filter *f,
+                               int64_t now_ms, json_t **out);
+
+/* Marks signals seen by this coach (idempotent). Ids she may not see are
+ * VP_ERR_REFUSED (nothing marked); unknown ids VP_ERR_NOT_FOUND. */
+vp_result cstore_console_mark_seen(struct cstore *st, const char *coach_id, const char *const *ids,
+                                   size_t n, int64_t now_ms);
+
+/* Archives a signal with a reason code ("no_follow_up" = geen vervolg nodig,
+ * "duplicate", "other"), or restores it when reason is NULL. Audited. */
+vp_result cstore_console_archive(struct cstore *st, const char *coach_id, const char *obs_id,
+                                 const char *reason, const char *ip, int64_t now_ms);
+
+/* The child's page: cstore_dossier() (audited "view") with, per signal,
+ * "staff", "seen" and "archived" added. */
+vp_result cstore_console_child(struct cstore *st, const char *coach_id, const char *child_id,
+                               const char *ip, int64_t now_ms, json_t **out);
+
+/* Everything about one child for a parent's inzage: the child's page plus
+ * the audit entries about the child and an export stamp. Audited
+ * ("dossier_export"). */
+vp_result cstore_console_dossier_export(struct cstore *st, const char *coach_id,
+                                        const char *child_id, const char *ip, int64_t now_ms,
+                                        json_t **out);
+
+/* Aggregated metrics over the coach's locations (or one): signals per week
+ * per domain and per location (the last `weeks` weeks), lead times per
+ * location (n, median and mean days from the first signal to parent
+ * conversation, consultation, referral, support started), open cases by
+ * status, overdue next actions per location. No child is named. */
+vp_result cstore_console_overview(struct cstore *st, const char *coach_id, const char *location_id,
+                                  int weeks, int64_t now_ms, json_t **out);
+
+enum ccon_export { CCON_EXPORT_SIGNALS, CCON_EXPORT_CASES };
+/* CSV (header line first, CRLF) of signals or cases visible to the coach,
+ * filtered as on screen (cases: location, status, period). Audited
+ * ("export_signals" / "export_cases", with the filter as detail). */
+vp_result cstore_console_export(struct cstore *st, const char *coach_id, enum ccon_export kind,
+                                const struct ccon_filter *f, const char *ip, int64_t now_ms,
+                                struct vp_buf *csv);
+
+/* ---- admin (every function below checks cstore_console_is_admin) ---- */
+
+bool cstore_console_is_admin(struct cstore *st, const char *coach_id);
+
+/* [{"id","name","org","devices","children","signals","open_codes","coaches"}] */
+vp_result cstore_console_locations(struct cstore *st, const char *coach_id, int64_t now_ms,
+                                   json_t **out);
+/* Adds a location (settings and catalog published to its feed) and assigns
+ * it to the admin. Audited. */
+vp_result cstore_console_location_add(struct cstore *st, const char *coach_id, const char *name,
+                                      const char *org, const char *ip, int64_t now_ms,
+                                      json_t **out);
+/* A new enrolment code for the location; the plain code is only in *out
+ * ({"code","expires_at","location"}). Audited. */
+vp_result cstore_console_code_new(struct cstore *st, const char *coach_id, const char *location_id,
+                                  const char *ip, int64_t now_ms, json_t **out);
+
+#define CCON_SILENT_MS (3LL * 24 * 3600 * 1000) /* a device silent this long is flagged */
+/* [{"id","name","location_id","location","enrolled_at","revoked_at",
+ * "last_contact","last_push","push_lag_s","silent"}] */
+vp_result cstore_console_devices(struct cstore *st, const char *coach_id, int64_t now_ms,
+                                 json_t **out);
+/* Revokes a device (its token fails with 401 from now on). Audited. */
+vp_result cstore_console_device_revoke(struct cstore *st, const char *coach_id,
+                                       const char *device_id, const char *ip, int64_t now_ms);
+
+/* [{"id","email","name","admin","locations":[{"id","name"}],"last_login"}] */
+vp_result cstore_console_coaches(struct cstore *st, const char *coach_id, json_t **out);
+/* Adds a coach account (password at least 8 characters) with locations and
+ * the admin flag. Audited. */
+vp_result cstore_console_coach_add(struct cstore *st, const char *coach_id, const char *email,
+                                   const char *name, const char *password,
+                                   const char *const *locations, size_t nloc, bool admin,
+                                   const char *ip, int64_t now_ms, json_t **out);
+/* Replaces a coach's locations and admin flag. An admin cannot take her own
+ * admin flag away (VP_ERR_INVALID). Audited. */
+vp_result cstore_console_coach_set(struct cstore *st, const char *coach_id, const char *target,
+                                   const char *const *locations, size_t nloc, bool admin,
+                                   const char *ip, int64_t now_ms);
+
+/* The newest audit entries (admin: all; otherwise her own and her
+ * locations'), with coach name, location name and, where the viewer may see
+ * the child's location, the child's pseudonym. action NULL = any. */
+vp_result cstore_console_audit(struct cstore *st, const char *coach_id, const char *action,
+                               int limit, json_t **out);
+
+/* The newest signal catalog as stored (JSON text, malloc'ed). */
+vp_result cstore_console_catalog(struct cstore *st, char **json_text);
+
+#endif

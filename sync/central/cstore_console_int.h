@@ -1,0 +1,18 @@
+/*
+ * cstore_console_int.h - what the console's store files share (not part of
+ * the store interface).
+ */
+#ifndef CSTORE_CONSOLE_INT_H
+#define CSTORE_CONSOLE_INT_H
+#include "cstore_console.h"
+#include "cstore_int.h"
+
+/* The calling thread's connection, with the console's tables made sure of. */
+struct cconn *ccon_conn(struct cstore *st, vp_result *res);
+/* Sets key to the column's time as RFC 3339 text, or null. */
+void ccon_put_time(json_t *o, const char *key, sqlite3_stmt *s, int col);
+/* A JSON array of the codes in a comma-separated list. */
+json_t *ccon_codes(const char *list);
+bool ccon_is_admin(struct cconn *c, const char *coach_id);
+
+#endif

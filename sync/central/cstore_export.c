@@ -1,0 +1,132 @@
+/*
+ * cstore_export.c - CSV exports of signals and cases. They are built from the
+ * same coach views as the console (cstore_view.c), so the consent rule for
+ * first names holds here too.
+ */
+#include "cstore_int.h"
+#include "vp_str.h"
+#include <stdio.h>
+#include <string.h>
+
+#define EXPORT_MAX_ROWS 1000000
+
+/* One CSV field: quoted when needed; text that a spreadsheet would run as a
+ * formula (=, +, -, @ first) gets a leading apostrophe. */
+static void csv_field(struct vp_buf *out, const char *s, bool first)
+{
+    bool quote = strpbrk(s, ",\"\r\n") != NULL;
+    if (!first)
+        vp_buf_addch(out, ',');
+    if (quote)
+        vp_buf_addch(out, '"');
+    if (strchr("=+-@", s[0]) && s[0])
+        vp_buf_addch(out, '\'');
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            vp_buf_addch(out, '"');
+        vp_buf_addch(out, *p);
+    }
+    if (quote)
+        vp_buf_addch(out, '"');
+}
+
+/* Writes a JSON value of a row as CSV text. */
+static void csv_value(struct vp_buf *out, json_t *v, bool first)
+{
+    char num[32];
+    if (json_is_string(v)) {
+        csv_field(out, json_string_value(v), first);
+    } else if (json_is_integer(v)) {
+        snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+        csv_field(out, num, first);
+    } else if (json_is_boolean(v)) {
+        csv_field(out, json_is_true(v) ? "yes" : "no", first);
+    } else if (json_is_array(v)) {
+        struct vp_buf b = VP_BUF_INIT;
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            const char *s = json_string_value(json_array_get(v, i));
+            vp_buf_addf(&b, "%s%s", i ? " " : "", s ? s : "");
+        }
+        csv_field(out, b.data, first);
+        vp_buf_release(&b);
+    } else {
+        csv_field(out, "", first);
+    }
+}
+
+static const char *const signal_cols[] = { "id",           "received_at",
+                                           "device_time",  "location",
+                                           "group",        "child_id",
+                                           "pseudonym",    "first_name",
+                                           "age_months",   "level",
+                                           "signals",      "frequency",
+                                           "situation",    "parents_informed",
+                                           "consultation", "retracted",
+                                           "corrects",     "case_status",
+                                           "note",         NULL };
+static const char *const case_cols[] = { "child_id",
+                                         "location",
+                                         "group",
+                                         "pseudonym",
+                                         "first_name",
+                                         "age_months",
+                                         "status",
+                                         "consent",
+                                         "parent_talk",
+                                         "consultation",
+                                         "referred_to",
+                                         "closed_reason",
+                                         "next_action",
+                                         "next_action_owner",
+                                         "next_action_due",
+                                         "follow_up_date",
+                                         "first_signal_at",
+                                         "last_signal_at",
+                                         "signal_count",
+                                         "max_level",
+                                         "days_to_parent_talk",
+                                         "days_to_consultation",
+                                         "days_to_referral",
+                                         "days_to_support",
+                                         NULL };
+
+static void csv_rows(struct vp_buf *out, json_t *rows, const char *const cols[], bool nested)
+{
+    for (int i = 0; cols[i]; i++)
+        csv_field(out, cols[i], i == 0);
+    vp_buf_adds(out, "\r\n");
+    for (size_t r = 0; r < json_array_size(rows); r++) {
+        json_t *row = json_array_get(rows, r);
+        json_t *kase = nested ? json_object_get(row, "case") : NULL;
+        for (int i = 0; cols[i]; i++) {
+            json_t *v = json_object_get(row, cols[i]);
+            if (!v && kase)
+                v = json_object_get(kase, cols[i]);
+            csv_value(out, v, i == 0);
+        }
+        vp_buf_adds(out, "\r\n");
+    }
+}
+
+vp_result cstore_export(struct cstore *st, const char *coach_id, enum cstore_export_kind kind,
+                        const char *location_id, const char *ip, int64_t now_ms, struct vp_buf *csv)
+{
+    struct cstore_filter f;
+    json_t *rows = NULL;
+    vp_result res;
+    memset(&f, 0, sizeof(f));
+    f.location_id = location_id;
+    f.limit = EXPORT_MAX_ROWS;
+    if (kind == CSTORE_EXPORT_SIGNALS)
+        res = cstore_signals_list(st, coach_id, &f, now_ms, &rows);
+    else
+        res = cstore_cases_list(st, coach_id, &f, now_ms, &rows);
+    if (res)
+        return res;
+    csv_rows(csv, rows, kind == CSTORE_EXPORT_SIGNALS ? signal_cols : case_cols,
+             kind == CSTORE_EXPORT_CASES);
+    json_decref(rows);
+    return cstore_audit(st, coach_id,
+                        kind == CSTORE_EXPORT_SIGNALS ? "export_signals" : "export_cases", NULL,
+                        location_id, NULL, ip, now_ms);
+}
