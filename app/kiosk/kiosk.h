@@ -48,6 +48,9 @@ void kiosk_session_close(struct kiosk_session *s);
 /* Handles one SDL event (including the sync worker's). */
 void kiosk_session_event(struct kiosk_session *s, const SDL_Event *ev);
 
+/* VP_KIOSK_BENCH=1: frame and save statistics on stderr at the end. */
+void kiosk_bench_report(struct kiosk_session *s);
+
 int kiosk_run_window(const struct kiosk_opts *o);
 int kiosk_run_script(const struct kiosk_opts *o);
 int kiosk_cmd_enroll(const struct kiosk_opts *o);

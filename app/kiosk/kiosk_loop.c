@@ -97,6 +97,33 @@ static void dump_frame(struct ui *ui, const char *file)
     vp_buf_release(&b);
 }
 
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return a < b ? -1 : a > b;
+}
+
+void kiosk_bench_report(struct kiosk_session *s)
+{
+    double ms[256], saves[64];
+    size_t n = ui_frame_times(s->ui, ms, 256);
+    int ns = app_save_times(s->app, saves, 64);
+    double worst_warm = 0;
+    struct ui_stats st;
+    ui_get_stats(s->ui, &st);
+    /* the first frame renders every glyph once; later frames hit the cache */
+    for (size_t i = 1; i < n; i++)
+        if (ms[i] > worst_warm)
+            worst_warm = ms[i];
+    qsort(ms, n, sizeof(double), cmp_double);
+    qsort(saves, (size_t)ns, sizeof(double), cmp_double);
+    fprintf(stderr,
+            "bench frames=%lld median_ms=%.2f worst_ms=%.2f worst_after_first_ms=%.2f saves=%d "
+            "save_median_ms=%.3f save_worst_ms=%.3f\n",
+            (long long)st.frames, n ? ms[n / 2] : 0.0, st.worst_ms, worst_warm, ns,
+            ns ? saves[ns / 2] : 0.0, ns ? saves[ns - 1] : 0.0);
+}
+
 int kiosk_run_window(const struct kiosk_opts *o)
 {
     struct kiosk_session s;
@@ -126,6 +153,8 @@ int kiosk_run_window(const struct kiosk_opts *o)
         if (app_frame(s.app, false) && dump)
             dump_frame(s.ui, dump);
     }
+    if (bench && *bench == '1')
+        kiosk_bench_report(&s);
     kiosk_session_close(&s);
     return KIOSK_EXIT_OK;
 }

@@ -260,12 +260,8 @@ int kiosk_run_script(const struct kiosk_opts *o)
     settle(&r);
     app_frame(r.s.app, true);
     ok = run_lines(&r, text.data);
-    if (SDL_getenv("VP_KIOSK_BENCH")) {
-        struct ui_stats st;
-        ui_get_stats(r.s.ui, &st);
-        fprintf(stderr, "bench frames=%lld worst_ms=%.2f save_ms=%.3f\n", (long long)st.frames,
-                st.worst_ms, app_last_save_ms(r.s.app));
-    }
+    if (SDL_getenv("VP_KIOSK_BENCH"))
+        kiosk_bench_report(&r.s);
     kiosk_session_close(&r.s);
     vp_buf_release(&text);
     return ok ? KIOSK_EXIT_OK : KIOSK_EXIT_FAILED;

@@ -319,12 +319,29 @@ bool app_frame(struct app *a, bool force)
     a->dirty = false;
     build(a);
     ui_render(a->ui);
+    if (vp_log_enabled(VP_LOG_DEBUG)) {
+        struct ui_stats st;
+        ui_get_stats(a->ui, &st);
+        if (st.last_ms > 8.0)
+            vp_debug("kiosk: slow frame %.1f ms on screen %d overlay %d", st.last_ms,
+                     (int)a->screen, (int)a->overlay);
+    }
     return true;
 }
 
 double app_last_save_ms(const struct app *a)
 {
     return a->last_save_ms;
+}
+
+int app_save_times(const struct app *a, double *ms, int cap)
+{
+    int n = a->nsaves < 64 ? a->nsaves : 64;
+    if (n > cap)
+        n = cap;
+    for (int i = 0; i < n; i++)
+        ms[i] = a->save_ms[i];
+    return n;
 }
 
 bool app_is_locked(const struct app *a)

@@ -61,6 +61,8 @@ bool app_frame(struct app *a, bool force);
 
 /* For benchmarks: the time the last "save" took from tap to commit. */
 double app_last_save_ms(const struct app *a);
+/* The last saves' times (at most cap, at most 64); returns how many. */
+int app_save_times(const struct app *a, double *ms, int cap);
 
 /* For tests: true when the lock screen is showing. */
 bool app_is_locked(const struct app *a);

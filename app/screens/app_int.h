@@ -144,6 +144,8 @@ struct app {
     char toast[APP_MSG];
     char sig_msg[APP_MSG];
     double last_save_ms;
+    double save_ms[64]; /* benchmarks: the last saves, tap to commit */
+    int nsaves;
 
     /* sync screen */
     struct dev_quarantined *quar;

@@ -58,6 +58,7 @@ static void save_new(struct app *a, const char *code)
     res = devstore_observation_record(a->db, &a->cur);
     a->last_save_ms =
         (double)(SDL_GetPerformanceCounter() - t0) * 1000.0 / (double)SDL_GetPerformanceFrequency();
+    a->save_ms[a->nsaves++ % 64] = a->last_save_ms;
     if (res) {
         app_error(a, res);
         return;

@@ -44,7 +44,7 @@ typedef uint32_t ui_color;
 #define UI_C_ON_PRIM  UI_RGB(0xFFFFFF)
 #define UI_C_SAFETY   UI_RGB(0xA34A17)
 #define UI_C_LVL1     UI_RGB(0x2E7D4F)
-#define UI_C_LVL2     UI_RGB(0xB86E00)
+#define UI_C_LVL2     UI_RGB(0x8F5600) /* mockup #B86E00 is 4.0:1 on white; this is 6:1 */
 #define UI_C_LVL3     UI_RGB(0xB3261E)
 #define UI_C_SELECTED UI_RGB(0xE4EEEE)
 #define UI_C_TOAST    UI_RGB(0x1E1E1E)

@@ -125,19 +125,19 @@ static uint64_t hash_text(int font, const char *s)
     return h;
 }
 
-struct ui_tex *ui_text_texture(struct ui *ui, int font, const char *text)
+struct ui_tex *ui_text_texture(struct ui *ui, int font, ui_color color, const char *text)
 {
-    uint64_t h = hash_text(font, text);
+    uint64_t h = hash_text(font, text) ^ ((uint64_t)color * 0x9E3779B97F4A7C15ULL);
     struct ui_tex **bucket = &ui->tex[h % UI_TEX_BUCKETS], *t;
-    SDL_Color white = { 255, 255, 255, 255 };
+    SDL_Color c = { (Uint8)(color >> 24), (Uint8)(color >> 16), (Uint8)(color >> 8), (Uint8)color };
     SDL_Surface *surf;
     for (t = *bucket; t; t = t->next) {
-        if (t->hash == h && t->font == font && vp_str_eq(t->text, text)) {
+        if (t->hash == h && t->font == font && t->color == color && vp_str_eq(t->text, text)) {
             t->used = ui->frame_no;
             return t;
         }
     }
-    surf = TTF_RenderUTF8_Blended(ui_font_get(ui, font), text, white);
+    surf = TTF_RenderUTF8_Blended(ui_font_get(ui, font), text, c);
     if (!surf)
         return NULL;
     t = vp_xcalloc(1, sizeof(*t));
@@ -152,6 +152,7 @@ struct ui_tex *ui_text_texture(struct ui *ui, int font, const char *text)
     SDL_SetTextureBlendMode(t->tex, SDL_BLENDMODE_BLEND);
     t->hash = h;
     t->font = font;
+    t->color = color;
     t->text = vp_xstrdup(text);
     t->used = ui->frame_no;
     t->next = *bucket;

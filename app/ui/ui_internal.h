@@ -41,6 +41,7 @@ struct ui_font_slot {
 struct ui_tex {
     uint64_t hash;
     int font;
+    ui_color color;
     char *text;
     SDL_Texture *tex;
     int w, h; /* pixels */
@@ -106,8 +107,10 @@ void ui_font_release(struct ui *ui);
 /* Drops textures and fonts (after a change of scale). */
 void ui_font_flush(struct ui *ui);
 TTF_Font *ui_font_get(struct ui *ui, int font);
-/* The cached texture of text in font (white; colour applied at draw time). */
-struct ui_tex *ui_text_texture(struct ui *ui, int font, const char *text);
+/* The cached texture of text in font and colour. Rendered in its colour so
+ * that drawing it is a plain alpha blend (the software renderer's fast
+ * path), not a colour-modulated one. */
+struct ui_tex *ui_text_texture(struct ui *ui, int font, ui_color color, const char *text);
 /* Frees textures not used in the last frame when the cache is too big. */
 void ui_text_trim(struct ui *ui);
 

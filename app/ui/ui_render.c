@@ -6,8 +6,12 @@
 #include <math.h>
 #include <stdlib.h>
 
+/* Opaque fills skip blending: the software renderer then fills memory
+ * instead of blending every pixel. */
 static void set_color(struct ui *ui, ui_color c)
 {
+    SDL_SetRenderDrawBlendMode(ui->ren,
+                               (c & 0xFF) == 0xFF ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
     SDL_SetRenderDrawColor(ui->ren, (Uint8)(c >> 24), (Uint8)(c >> 16), (Uint8)(c >> 8), (Uint8)c);
 }
 
@@ -154,7 +158,7 @@ static ui_color pressed_color(ui_color c)
 
 static void draw_text(struct ui *ui, const struct ui_item *it)
 {
-    struct ui_tex *t = ui_text_texture(ui, it->font, ui_str(ui, it->text));
+    struct ui_tex *t = ui_text_texture(ui, it->font, it->fill, ui_str(ui, it->text));
     SDL_Rect d;
     if (!t)
         return;
@@ -162,7 +166,6 @@ static void draw_text(struct ui *ui, const struct ui_item *it)
     d.y = ui_px(ui, it->r.y);
     d.w = t->w;
     d.h = t->h;
-    tint(t->tex, it->fill);
     SDL_RenderCopy(ui->ren, t->tex, NULL, &d);
 }
 
@@ -178,9 +181,16 @@ static void draw_item(struct ui *ui, const struct ui_item *it)
     case IT_DISC: fill_box(ui, b, rad, it->fill); break;
     case IT_RING: frame_box(ui, b, rad, th, it->border); break;
     case IT_SHADOW: {
-        SDL_Rect s1 = b, s2 = b;
-        s1.y += ui_px(ui, 1);
-        s2.y += ui_px(ui, 2);
+        /* Only the rim below the card shows; blending just that strip keeps
+         * a screen of cards cheap on the software renderer. */
+        int strip = rad > 0 ? 2 * rad : ui_px(ui, 4);
+        SDL_Rect s1 = b, s2;
+        if (strip > b.h)
+            strip = b.h;
+        s1.y = b.y + b.h - strip + ui_px(ui, 1);
+        s1.h = strip;
+        s2 = s1;
+        s2.y += ui_px(ui, 1);
         fill_box(ui, s2, rad, UI_RGBA(0x000000, 0x0C));
         fill_box(ui, s1, rad, UI_RGBA(0x000000, 0x14));
         break;
