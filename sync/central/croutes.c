@@ -5,6 +5,7 @@
  * groups before catch-alls.
  */
 #include "capi.h"
+#include "console_api.h"
 
 void croutes_register_all(void)
 {
@@ -14,5 +15,6 @@ void croutes_register_all(void)
     done = 1;
     capi_device_register();
     capi_console_register();
+    console_api_register();
     cstatic_register();
 }

@@ -94,9 +94,9 @@ static const char SQL_INBOX_COUNTS[] =
     " FROM coach_locations cl JOIN locations l ON l.id = cl.location_id"
     " WHERE cl.coach_id = ?1 AND ?2 IS ?2 AND ?8 = ?8 ORDER BY l.name";
 
-static void bind_inbox(sqlite3_stmt *s, const char *coach_id, const struct ccon_filter *f)
+static void bind_inbox(sqlite3_stmt *s, const char *coach_id, const struct ccon_filter *f,
+                       int limit)
 {
-    int limit = f->limit > 0 && f->limit <= CCON_INBOX_MAX ? f->limit : 200;
     cst_bind_text(s, 1, coach_id);
     cst_bind_text(s, 2, f->location_id);
     cst_bind_int(s, 3, f->level);
@@ -133,14 +133,14 @@ static json_t *inbox_row(sqlite3_stmt *s)
 
 /* Runs the inbox query into *rows and the child views into *children. */
 static vp_result inbox_rows(struct cconn *c, const char *coach_id, const struct ccon_filter *f,
-                            int64_t now_ms, json_t **rows, json_t **children, bool *more)
+                            int limit, int64_t now_ms, json_t **rows, json_t **children, bool *more)
 {
     sqlite3_stmt *s = cst_prep(c, SQL_INBOX);
-    int limit = f->limit > 0 && f->limit <= CCON_INBOX_MAX ? f->limit : 200, rc, n = 0;
+    int rc, n = 0;
     *rows = json_array();
     *children = json_object();
     *more = false;
-    bind_inbox(s, coach_id, f);
+    bind_inbox(s, coach_id, f, limit);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *child = cst_col(s, 1);
         if (n++ == limit) {
@@ -165,6 +165,14 @@ static vp_result inbox_rows(struct cconn *c, const char *coach_id, const struct 
 vp_result cstore_console_inbox(struct cstore *st, const char *coach_id, const struct ccon_filter *f,
                                int64_t now_ms, json_t **out)
 {
+    int limit = f->limit > 0 && f->limit <= CCON_INBOX_MAX ? f->limit : 200;
+    return cstore_console_inbox_all(st, coach_id, f, now_ms, limit, out);
+}
+
+vp_result cstore_console_inbox_all(struct cstore *st, const char *coach_id,
+                                   const struct ccon_filter *f, int64_t now_ms, int limit,
+                                   json_t **out)
+{
     vp_result res;
     struct cconn *c = ccon_conn(st, &res);
     json_t *rows, *children, *locs;
@@ -175,11 +183,11 @@ vp_result cstore_console_inbox(struct cstore *st, const char *coach_id, const st
         return res;
     if (f->location_id && !cst_coach_may(c, coach_id, f->location_id))
         return VP_ERR_REFUSED;
-    if ((res = inbox_rows(c, coach_id, f, now_ms, &rows, &children, &more)) != VP_OK)
+    if ((res = inbox_rows(c, coach_id, f, limit, now_ms, &rows, &children, &more)) != VP_OK)
         return res;
     locs = json_array();
     s = cst_prep(c, SQL_INBOX_COUNTS);
-    bind_inbox(s, coach_id, f);
+    bind_inbox(s, coach_id, f, limit);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW)
         json_array_append_new(locs,
                               json_pack("{s:s,s:s,s:I}", "id", cst_col(s, 0), "name", cst_col(s, 1),

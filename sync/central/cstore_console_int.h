@@ -13,6 +13,10 @@ struct cconn *ccon_conn(struct cstore *st, vp_result *res);
 void ccon_put_time(json_t *o, const char *key, sqlite3_stmt *s, int col);
 /* A JSON array of the codes in a comma-separated list. */
 json_t *ccon_codes(const char *list);
+/* cstore_console_inbox() with any limit (exports). */
+vp_result cstore_console_inbox_all(struct cstore *st, const char *coach_id,
+                                   const struct ccon_filter *f, int64_t now_ms, int limit,
+                                   json_t **out);
 bool ccon_is_admin(struct cconn *c, const char *coach_id);
 
 #endif

@@ -1,0 +1,185 @@
+/*
+ * cstore_console_csv.c - the console's CSV exports, filtered as on screen.
+ * Rows come from the same coach views as the pages (the inbox query and
+ * cstore_cases_list()), so the consent rule for first names holds here too.
+ */
+#include "cstore_console_int.h"
+#include "vp_i18n.h"
+#include "vp_str.h"
+#include <stdio.h>
+#include <string.h>
+
+#define EXPORT_MAX_ROWS 1000000
+
+/* One CSV field: quoted when needed; text a spreadsheet would run as a
+ * formula (=, +, -, @ first) gets a leading apostrophe. */
+static void csv_field(struct vp_buf *out, const char *s, bool first)
+{
+    bool quote = strpbrk(s, ",;\"\r\n") != NULL;
+    if (!first)
+        vp_buf_addch(out, ',');
+    if (quote)
+        vp_buf_addch(out, '"');
+    if (s[0] && strchr("=+-@", s[0]))
+        vp_buf_addch(out, '\'');
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            vp_buf_addch(out, '"');
+        vp_buf_addch(out, *p);
+    }
+    if (quote)
+        vp_buf_addch(out, '"');
+}
+
+static void csv_value(struct vp_buf *out, json_t *v, bool first)
+{
+    char num[32];
+    if (json_is_string(v)) {
+        csv_field(out, json_string_value(v), first);
+    } else if (json_is_integer(v)) {
+        snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+        csv_field(out, num, first);
+    } else if (json_is_boolean(v)) {
+        csv_field(out, json_is_true(v) ? "yes" : "no", first);
+    } else if (json_is_array(v)) {
+        struct vp_buf b = VP_BUF_INIT;
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            const char *s = json_string_value(json_array_get(v, i));
+            vp_buf_addf(&b, "%s%s", i ? " " : "", s ? s : "");
+        }
+        csv_field(out, b.data ? b.data : "", first);
+        vp_buf_release(&b);
+    } else {
+        csv_field(out, "", first);
+    }
+}
+
+static const char *const signal_cols[] = {
+    "id",         "received_at", "device_time", "location", "group",    "child_id",  "pseudonym",
+    "first_name", "age_months",  "level",       "signals",  "labels",   "frequency", "situation",
+    "note",       "staff",       "case_status", "seen",     "archived", NULL
+};
+static const char *const case_cols[] = { "child_id",
+                                         "location",
+                                         "group",
+                                         "pseudonym",
+                                         "first_name",
+                                         "age_months",
+                                         "status",
+                                         "consent",
+                                         "parent_talk",
+                                         "consultation",
+                                         "referred_to",
+                                         "closed_reason",
+                                         "next_action",
+                                         "next_action_owner",
+                                         "next_action_due",
+                                         "follow_up_date",
+                                         "first_signal_at",
+                                         "last_signal_at",
+                                         "signal_count",
+                                         "max_level",
+                                         "days_to_parent_talk",
+                                         "days_to_consultation",
+                                         "days_to_referral",
+                                         "days_to_support",
+                                         NULL };
+
+static void header(struct vp_buf *out, const char *const cols[])
+{
+    for (int i = 0; cols[i]; i++)
+        csv_field(out, cols[i], i == 0);
+    vp_buf_adds(out, "\r\n");
+}
+
+/* The Dutch labels of a signal row's codes, joined with " / ". */
+static json_t *labels(const struct vp_catalog *cat, json_t *codes)
+{
+    struct vp_buf b = VP_BUF_INIT;
+    json_t *js;
+    for (size_t i = 0; i < json_array_size(codes); i++) {
+        const char *code = json_string_value(json_array_get(codes, i));
+        const struct vp_signal *sig = vp_catalog_find(cat, code, NULL);
+        vp_buf_addf(&b, "%s%s", i ? " / " : "", sig ? sig->label[VP_LANG_NL] : code);
+    }
+    js = json_string(b.data ? b.data : "");
+    vp_buf_release(&b);
+    return js;
+}
+
+static void signal_rows(struct vp_buf *out, const struct vp_catalog *cat, json_t *inbox)
+{
+    json_t *rows = json_object_get(inbox, "signals"),
+           *children = json_object_get(inbox, "children");
+    size_t r;
+    json_t *row;
+    header(out, signal_cols);
+    json_array_foreach(rows, r, row)
+    {
+        json_t *child =
+            json_object_get(children, json_string_value(json_object_get(row, "child_id")));
+        json_object_set_new(row, "labels", labels(cat, json_object_get(row, "signals")));
+        for (int i = 0; signal_cols[i]; i++) {
+            json_t *v = json_object_get(row, signal_cols[i]);
+            if (!v && child)
+                v = json_object_get(child, signal_cols[i]);
+            csv_value(out, v, i == 0);
+        }
+        vp_buf_adds(out, "\r\n");
+    }
+}
+
+static void case_rows(struct vp_buf *out, json_t *rows, const char *status)
+{
+    size_t r;
+    json_t *row;
+    header(out, case_cols);
+    json_array_foreach(rows, r, row)
+    {
+        json_t *kase = json_object_get(row, "case");
+        const char *st = json_string_value(json_object_get(kase, "status"));
+        if (status && !strcmp(status, "open") && st && !strcmp(st, "closed"))
+            continue;
+        for (int i = 0; case_cols[i]; i++) {
+            json_t *v = json_object_get(row, case_cols[i]);
+            if (!v && kase)
+                v = json_object_get(kase, case_cols[i]);
+            csv_value(out, v, i == 0);
+        }
+        vp_buf_adds(out, "\r\n");
+    }
+}
+
+vp_result cstore_console_export(struct cstore *st, const char *coach_id, enum ccon_export kind,
+                                const struct ccon_filter *f, const char *ip, int64_t now_ms,
+                                struct vp_buf *csv)
+{
+    json_t *data = NULL;
+    char detail[200];
+    vp_result res;
+    if (kind == CCON_EXPORT_SIGNALS) {
+        /* the inbox caps its page; an export wants every row */
+        res = cstore_console_inbox_all(st, coach_id, f, now_ms, EXPORT_MAX_ROWS, &data);
+        if (!res)
+            signal_rows(csv, cstore_catalog(st), data);
+    } else {
+        struct cstore_filter g;
+        memset(&g, 0, sizeof(g));
+        g.location_id = f->location_id;
+        g.status = f->status && strcmp(f->status, "open") != 0 ? f->status : NULL;
+        g.since_ms = f->since_ms;
+        g.limit = EXPORT_MAX_ROWS;
+        res = cstore_cases_list(st, coach_id, &g, now_ms, &data);
+        if (!res)
+            case_rows(csv, data, f->status);
+    }
+    json_decref(data);
+    if (res)
+        return res;
+    snprintf(detail, sizeof(detail), "location=%s domain=%s level=%d status=%s since=%lld view=%d",
+             f->location_id ? f->location_id : "all", f->domain ? f->domain : "all", f->level,
+             f->status ? f->status : "all", (long long)f->since_ms, (int)f->view);
+    return cstore_audit(st, coach_id,
+                        kind == CCON_EXPORT_SIGNALS ? "export_signals" : "export_cases", NULL,
+                        f->location_id, detail, ip, now_ms);
+}
