@@ -233,8 +233,11 @@ void scr_lock_build(struct app *a)
     ui_text_in(ui, (struct ui_rect){ M_MARGIN, 0, w / 2, M_HEAD }, UI_F_HEAD, UI_C_ON_PRIM, UI_LEFT,
                a->location[0] ? a->location : T("app_name"));
     app_clock_text(vp_now_ms(), clock, sizeof(clock));
-    if (ui_text_width(ui, UI_F_HEAD, clock) > w / 2 - M_MARGIN) /* no weekday */
-        vp_strlcpy(clock, strchr(clock, ' ') ? strchr(clock, ' ') + 1 : clock, sizeof(clock));
+    if (ui_text_width(ui, UI_F_HEAD, clock) > w / 2 - M_MARGIN) { /* no weekday */
+        char *sp = strchr(clock, ' ');
+        if (sp)
+            memmove(clock, sp + 1, strlen(sp + 1) + 1);
+    }
     ui_text_in(ui, (struct ui_rect){ w / 2, 0, w / 2 - M_MARGIN, M_HEAD }, UI_F_HEAD, UI_C_ON_PRIM,
                UI_RIGHT, clock);
     app_footer(a, false, NULL, 0);
