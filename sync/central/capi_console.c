@@ -180,27 +180,29 @@ static void signals(struct chttp_req *req, struct chttp_resp *resp)
 {
     struct cstore_filter f;
     json_t *rows = NULL;
-    if (read_filter(req, resp, &f))
-        list_answer(req, resp, "signals",
-                    cstore_signals_list(req->app->store, req->coach.id, &f, vp_now_ms(), &rows),
-                    rows);
+    vp_result res;
+    if (!read_filter(req, resp, &f))
+        return;
+    res = cstore_signals_list(req->app->store, req->coach.id, &f, vp_now_ms(), &rows);
+    list_answer(req, resp, "signals", res, rows);
 }
 
 static void cases(struct chttp_req *req, struct chttp_resp *resp)
 {
     struct cstore_filter f;
     json_t *rows = NULL;
-    if (read_filter(req, resp, &f))
-        list_answer(req, resp, "cases",
-                    cstore_cases_list(req->app->store, req->coach.id, &f, vp_now_ms(), &rows),
-                    rows);
+    vp_result res;
+    if (!read_filter(req, resp, &f))
+        return;
+    res = cstore_cases_list(req->app->store, req->coach.id, &f, vp_now_ms(), &rows);
+    list_answer(req, resp, "cases", res, rows);
 }
 
 static void audit(struct chttp_req *req, struct chttp_resp *resp)
 {
     json_t *rows = NULL;
-    list_answer(req, resp, "audit", cstore_audit_list(req->app->store, req->coach.id, 200, &rows),
-                rows);
+    vp_result res = cstore_audit_list(req->app->store, req->coach.id, 200, &rows);
+    list_answer(req, resp, "audit", res, rows);
 }
 
 /* ---- one child ---- */
