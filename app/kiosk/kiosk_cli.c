@@ -168,6 +168,14 @@ int kiosk_cmd_status(const struct kiosk_opts *o)
            (long long)st.pending_observations, vp_tr("kiosk.cli.st_signals"));
     printf("%-22s %lld\n", vp_tr("kiosk.cli.st_quarantined"), (long long)st.quarantined);
     print_time(vp_tr("kiosk.cli.st_oldest"), st.oldest_pending_ms);
+    if (st.oldest_pending_ms > 0) {
+        struct vp_buf b = VP_BUF_INIT;
+        char n[24];
+        snprintf(n, sizeof(n), "%lld", (long long)((vp_now_ms() - st.oldest_pending_ms) / 1000));
+        vp_tr_fmt(&b, "kiosk.cli.st_age", "n", n, NULL);
+        printf("%-22s %s\n", "", b.data);
+        vp_buf_release(&b);
+    }
     print_time(vp_tr("kiosk.cli.st_last_sync"), ss.last_success_ms);
     printf("%-22s %s\n", vp_tr("kiosk.cli.st_last_error"),
            ss.last_error

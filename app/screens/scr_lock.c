@@ -213,22 +213,13 @@ static void tiles(struct app *a, int y, int avail)
     }
 }
 
-void scr_lock_build(struct app *a)
+/* Header (location, clock) and footer (sync line, the privacy note). */
+static void lock_chrome(struct app *a)
 {
     struct ui *ui = a->ui;
-    int w = ui_width(ui), h = ui_height(ui), top = M_HEAD + 24, bottom = h - M_FOOT;
+    int w = ui_width(ui), h = ui_height(ui), nw;
+    const char *note = T("lock.no_child_data");
     char clock[96];
-    int cols = (w - 2 * M_MARGIN + M_GAP) / (260 + M_GAP);
-    int rows_needed =
-        (int)((a->nstaff + (size_t)(cols > 4 ? 4 : cols) - 1) / (size_t)(cols > 4   ? 4
-                                                                         : cols < 2 ? 2
-                                                                                    : cols));
-    int tiles_h = rows_needed * (108 + M_GAP);
-    bool compact = a->lock_sel >= 0 && top + 72 + tiles_h + PIN_CARD_H + 12 > bottom;
-    bool side_msg = w - (w + PIN_CARD_W) / 2 - 24 - M_MARGIN >= 260;
-    if (a->lock_sel >= 0 && !side_msg && a->lock_msg[0] &&
-        top + 72 + tiles_h + PIN_CARD_H + 80 > bottom)
-        compact = true;
     ui_fill(ui, (struct ui_rect){ 0, 0, w, M_HEAD }, UI_C_PRIMARY, 0);
     ui_text_in(ui, (struct ui_rect){ M_MARGIN, 0, w / 2, M_HEAD }, UI_F_HEAD, UI_C_ON_PRIM, UI_LEFT,
                a->location[0] ? a->location : T("app_name"));
@@ -241,13 +232,34 @@ void scr_lock_build(struct app *a)
     ui_text_in(ui, (struct ui_rect){ w / 2, 0, w / 2 - M_MARGIN, M_HEAD }, UI_F_HEAD, UI_C_ON_PRIM,
                UI_RIGHT, clock);
     app_footer(a, false, NULL, 0);
-    {
-        const char *note = T("lock.no_child_data");
-        int nw = ui_text_width(ui, UI_F_SUB, note);
-        if (nw < w / 2)
-            ui_text_in(ui, (struct ui_rect){ w - M_MARGIN - nw, h - M_FOOT, nw, M_FOOT }, UI_F_SUB,
-                       UI_C_INK2, UI_RIGHT, note);
-    }
+    nw = ui_text_width(ui, UI_F_SUB, note);
+    if (nw < w / 2)
+        ui_text_in(ui, (struct ui_rect){ w - M_MARGIN - nw, h - M_FOOT, nw, M_FOOT }, UI_F_SUB,
+                   UI_C_INK2, UI_RIGHT, note);
+}
+
+/* Height of the staff tiles when all of them are shown. */
+static int tiles_height(struct app *a, int w)
+{
+    int cols = (w - 2 * M_MARGIN + M_GAP) / (260 + M_GAP);
+    if (cols < 2)
+        cols = 2;
+    if (cols > 4)
+        cols = 4;
+    return (int)((a->nstaff + (size_t)cols - 1) / (size_t)cols) * (108 + M_GAP);
+}
+
+void scr_lock_build(struct app *a)
+{
+    struct ui *ui = a->ui;
+    int w = ui_width(ui), h = ui_height(ui), top = M_HEAD + 24, bottom = h - M_FOOT;
+    int tiles_h = tiles_height(a, w);
+    bool compact = a->lock_sel >= 0 && top + 72 + tiles_h + PIN_CARD_H + 12 > bottom;
+    bool side_msg = w - (w + PIN_CARD_W) / 2 - 24 - M_MARGIN >= 260;
+    if (a->lock_sel >= 0 && !side_msg && a->lock_msg[0] &&
+        top + 72 + tiles_h + PIN_CARD_H + 80 > bottom)
+        compact = true;
+    lock_chrome(a);
     if (a->nstaff == 0) {
         ui_text_wrap(ui, (struct ui_rect){ M_MARGIN, top, w - 2 * M_MARGIN, 0 }, UI_F_BODY,
                      UI_C_INK, T("lock.no_staff"), 0);
