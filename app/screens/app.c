@@ -147,6 +147,7 @@ void app_lock(struct app *a)
     memset(&a->me, 0, sizeof(a->me));
     a->toast_until = 0;
     a->saved = false;
+    a->lock_sel = -1;
     app_go(a, SCR_LOCK);
 }
 

@@ -10,17 +10,27 @@
 #define PIN_CARD_W 520
 #define PIN_CARD_H 404
 
+/* Also called when a sync report arrives: the chosen name and the digits
+ * typed so far stay as they are if that person is still there. */
 void scr_lock_enter(struct app *a)
 {
+    char sel[VP_UUID_LEN] = "";
+    if (a->lock_sel >= 0 && (size_t)a->lock_sel < a->nstaff)
+        vp_strlcpy(sel, a->staff[a->lock_sel].id, sizeof(sel));
     free(a->staff);
     a->staff = NULL;
     a->nstaff = 0;
     if (devstore_staff(a->db, false, &a->staff, &a->nstaff) != VP_OK)
         a->nstaff = 0;
     a->lock_sel = -1;
-    a->lock_until = 0;
-    a->lock_msg[0] = '\0';
-    ui_field_set(&a->pin, "", DEV_PIN_MAX, true);
+    for (size_t i = 0; sel[0] && i < a->nstaff; i++)
+        if (vp_str_eq(a->staff[i].id, sel))
+            a->lock_sel = (int)i;
+    if (a->lock_sel < 0) {
+        a->lock_until = 0;
+        a->lock_msg[0] = '\0';
+        ui_field_set(&a->pin, "", DEV_PIN_MAX, true);
+    }
 }
 
 static void countdown_text(struct app *a, char *out, size_t size)
