@@ -3,6 +3,7 @@
  * pull. Parsing and validation happen here; applying happens in the store.
  */
 #include "capi.h"
+#include "cpush.h"
 #include "vp_alloc.h"
 #include "vp_fault.h"
 #include "vp_json.h"
@@ -83,47 +84,14 @@ static void enroll(struct chttp_req *req, struct chttp_resp *resp)
 
 /* Reads the record array into items; false (and a 400/413 answer) when the
  * request itself is malformed. */
-static bool read_items(struct chttp_req *req, struct chttp_resp *resp, json_t *js,
-                       struct cstore_item **out, size_t *n)
+static bool read_items(struct chttp_req *req, struct chttp_resp *resp, struct cstore_item **out,
+                       size_t *n)
 {
-    static const char *const keys[] = { "records", NULL };
-    json_t *recs = json_object_get(js, "records");
-    const struct vp_catalog *cat = cstore_catalog(req->app->store);
-    struct cstore_item *items;
-    if (!vp_json_only_keys(js, keys, NULL) || !json_is_array(recs)) {
-        chttp_error(req, resp, 400, "malformed", NULL);
-        return false;
+    switch (cpush_parse(req->body, req->body_len, cstore_catalog(req->app->store), out, n)) {
+    case CPUSH_OK: return true;
+    case CPUSH_TOO_LARGE: chttp_error(req, resp, 413, "too_large", NULL); return false;
+    default: chttp_error(req, resp, 400, "malformed", NULL); return false;
     }
-    *n = json_array_size(recs);
-    if (*n > VP_PUSH_MAX_RECORDS) {
-        chttp_error(req, resp, 413, "too_large", NULL);
-        return false;
-    }
-    items = vp_xcalloc(*n ? *n : 1, sizeof(*items));
-    for (size_t i = 0; i < *n; i++) {
-        json_t *el = json_array_get(recs, i);
-        struct vp_json_err err;
-        const char *id = NULL;
-        memset(&err, 0, sizeof(err));
-        if (!json_is_object(el) || !vp_json_get_str(el, "id", true, 36, &id, &err)) {
-            free(items);
-            chttp_error(req, resp, 400, "malformed", NULL);
-            return false;
-        }
-        vp_strlcpy(items[i].id, id, sizeof(items[i].id));
-        items[i].valid = vp_record_from_json(el, cat, &items[i].rec, &err);
-        if (items[i].valid) {
-            vp_strlcpy(items[i].id, vp_record_id(&items[i].rec), sizeof(items[i].id));
-            vp_record_hash(el, items[i].hash);
-        } else {
-            struct vp_buf why = VP_BUF_INIT;
-            vp_buf_addf(&why, "%s%s%s", err.field, err.field[0] ? ": " : "", err.message);
-            vp_strlcpy(items[i].reason, why.data, sizeof(items[i].reason));
-            vp_buf_release(&why);
-        }
-    }
-    *out = items;
-    return true;
 }
 
 static void push_answer(struct chttp_req *req, struct chttp_resp *resp,
@@ -148,15 +116,9 @@ static void push(struct chttp_req *req, struct chttp_resp *resp)
     struct cstore_item *items = NULL;
     size_t n = 0, bad = 0;
     int64_t now = vp_now_ms();
-    json_t *js;
     vp_result res;
-    if (!chttp_want_json(req, resp) || !(js = chttp_body_json(req, resp)))
+    if (!chttp_want_json(req, resp) || !read_items(req, resp, &items, &n))
         return;
-    if (!read_items(req, resp, js, &items, &n)) {
-        json_decref(js);
-        return;
-    }
-    json_decref(js);
     if (vp_fault("push_503")) {
         chttp_error(req, resp, 503, "unavailable", NULL);
         resp->retry_after = 1;
@@ -184,11 +146,10 @@ static void push(struct chttp_req *req, struct chttp_resp *resp)
 static void pull(struct chttp_req *req, struct chttp_resp *resp)
 {
     const char *since_s = chttp_query(req, "since"), *limit_s = chttp_query(req, "limit");
-    int64_t since = 0, limit = 500, next;
+    int64_t since, limit, next;
     bool more;
     vp_result res;
-    if ((since_s && !vp_parse_i64(since_s, 0, INT64_MAX, &since)) ||
-        (limit_s && !vp_parse_i64(limit_s, 1, VP_PULL_MAX_LIMIT, &limit))) {
+    if (!cpull_parse(since_s, limit_s, &since, &limit)) {
         chttp_error(req, resp, 400, "malformed", NULL);
         return;
     }

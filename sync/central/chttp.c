@@ -191,17 +191,15 @@ static void route(struct chttp_req *req, struct chttp_resp *resp)
 
 /* ---- bodies ---- */
 
-/* Inflates a gzip body into out, at most CHTTP_BODY_MAX bytes.
- * VP_ERR_INVALID for a broken stream, VP_ERR_FULL when it is too large. */
-static vp_result gunzip(const struct vp_buf *in, struct vp_buf *out)
+vp_result chttp_gunzip(const char *data, size_t len, struct vp_buf *out)
 {
     z_stream z;
     int rc;
     memset(&z, 0, sizeof(z));
     if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
         return VP_ERR_INTERNAL;
-    z.next_in = (Bytef *)in->data;
-    z.avail_in = (uInt)in->len;
+    z.next_in = (Bytef *)data;
+    z.avail_in = (uInt)len;
     do {
         vp_buf_grow(out, 64 * 1024);
         z.next_out = (Bytef *)out->data + out->len;
@@ -286,7 +284,8 @@ static void handle(struct chttp_server *srv, struct chttp_req *req, struct conn_
         chttp_error(req, resp, 415, "unsupported_media_type", NULL);
     } else if (cs->too_large) {
         chttp_error(req, resp, 413, "too_large", NULL);
-    } else if (cs->gzip && cs->body.len && (res = gunzip(&cs->body, &plain)) != VP_OK) {
+    } else if (cs->gzip && cs->body.len &&
+               (res = chttp_gunzip(cs->body.data, cs->body.len, &plain)) != VP_OK) {
         if (res == VP_ERR_FULL)
             chttp_error(req, resp, 413, "too_large", NULL);
         else
@@ -383,6 +382,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     atomic_fetch_sub(&srv->in_flight, 1);
 }
 
+static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     char line[512];

@@ -101,6 +101,10 @@ int chttp_port(const struct chttp_server *srv);
 /* Stops accepting, waits (at most wait_ms) for requests in flight, stops. */
 void chttp_stop(struct chttp_server *srv, int wait_ms);
 
+/* Inflates a gzip body into out (appended), at most CHTTP_BODY_MAX bytes.
+ * VP_ERR_INVALID for a broken stream, VP_ERR_FULL when it is too large. */
+vp_result chttp_gunzip(const char *data, size_t len, struct vp_buf *out);
+
 /* ---- for handlers ---- */
 
 const char *chttp_query(struct chttp_req *req, const char *key);

@@ -345,8 +345,8 @@ vp_result cstore_advice_add(struct cstore *st, const char *coach_id, const char 
 /* Everything about a child, the feed included, goes; a tombstone stays so
  * late pushes naming the child are rejected. */
 static const char *const erase_sql[] = {
-    "DELETE FROM changes WHERE type = 'advice' AND entity_id IN"
-    " (SELECT id FROM advice WHERE child_id = ?1)",
+    ("DELETE FROM changes WHERE type = 'advice' AND entity_id IN"
+     " (SELECT id FROM advice WHERE child_id = ?1)"),
     "DELETE FROM changes WHERE entity_id = ?1",
     "DELETE FROM advice_reads WHERE advice_id IN (SELECT id FROM advice WHERE child_id = ?1)",
     "DELETE FROM advice WHERE child_id = ?1",
