@@ -27,6 +27,21 @@ void scr_signal_enter(struct app *a)
     a->domain = compact(a) ? -1 : 0;
 }
 
+/* Height of the saved line, the level row and two rows of extras. */
+#define EXTRAS_H (16 + 44 + 64 + 12 + 2 * 76)
+
+static const struct vp_domain *cur_domain(struct app *a);
+
+/* Compact layout: do the chips of the current domain and the extras fit
+ * one above the other? */
+static bool extras_fit(struct app *a)
+{
+    const struct vp_domain *d = cur_domain(a);
+    int rows = d ? (int)(d->nsignals + 1) / 2 : 4;
+    int avail = ui_height(a->ui) - M_HEAD - 18 - M_FOOT - 12 - 76;
+    return rows * 76 + EXTRAS_H <= avail;
+}
+
 static const struct vp_domain *cur_domain(struct app *a)
 {
     if (a->domain < 0 || (size_t)a->domain >= a->cat.ndomains)
@@ -129,7 +144,7 @@ static void chip(struct app *a, int idx)
     code = d->signals[idx].code;
     if (!a->saved) {
         save_new(a, code);
-        if (a->saved && compact(a))
+        if (a->saved && compact(a) && !extras_fit(a))
             a->sig_extras = true;
         return;
     }
@@ -205,6 +220,21 @@ static void domain_tile(struct app *a, struct ui_rect r, int i)
                      UI_C_INK, label, 2);
 }
 
+/* One line if it fits, else two lines in the smaller size (narrow screens). */
+static void chip_label(struct app *a, struct ui_rect c, bool on, const char *text)
+{
+    int font = on ? UI_F_BODY | UI_BOLD : UI_F_BODY, small = on ? UI_F_SUB | UI_BOLD : UI_F_SUB;
+    struct ui_rect in = { c.x + 22, c.y, c.w - 34, c.h };
+    int h;
+    if (ui_text_width(a->ui, font, text) <= in.w) {
+        ui_text_in(a->ui, in, font, UI_C_INK, UI_LEFT, text);
+        return;
+    }
+    h = ui_wrap_height(a->ui, in.w, small, text, 2);
+    ui_text_wrap(a->ui, (struct ui_rect){ in.x, c.y + (c.h - h) / 2, in.w, 0 }, small, UI_C_INK,
+                 text, 2);
+}
+
 /* The chips of the current domain in two columns; returns the bottom. */
 static int chips(struct app *a, struct ui_rect r, int ch)
 {
@@ -220,8 +250,7 @@ static int chips(struct app *a, struct ui_rect r, int ch)
         struct vp_buf b = VP_BUF_INIT;
         vp_buf_addf(&b, "%s%s", label, on ? " \xE2\x9C\x93" : "");
         ui_control(a->ui, c, on ? &st_chip_on : &st_chip, A_CHIP, (int)i, label, NULL);
-        ui_text_in(a->ui, (struct ui_rect){ c.x + 22, c.y, c.w - 34, c.h },
-                   on ? UI_F_BODY | UI_BOLD : UI_F_BODY, UI_C_INK, UI_LEFT, b.data);
+        chip_label(a, c, on, b.data);
         vp_buf_release(&b);
         y = c.y + ch;
     }
@@ -262,11 +291,15 @@ static void build_compact(struct app *a, int top, int bottom)
     ui_text_in(a->ui, (struct ui_rect){ M_MARGIN + 260, top, w - 2 * M_MARGIN - 260, 64 },
                UI_F_BODY | UI_BOLD, UI_RGB(d->stripe), UI_LEFT, d->label[vp_i18n_lang()]);
     top += 64 + 12;
-    if (a->sig_extras)
+    if (a->sig_extras) {
         scr_signal_extras_build(a,
                                 (struct ui_rect){ M_MARGIN, top, w - 2 * M_MARGIN, bottom - top });
-    else
-        chips(a, (struct ui_rect){ M_MARGIN, top, w - 2 * M_MARGIN, 0 }, 64);
+    } else {
+        int y = chips(a, (struct ui_rect){ M_MARGIN, top, w - 2 * M_MARGIN, 0 }, 64);
+        if (bottom - y >= EXTRAS_H) /* a tall screen: the extras fit below */
+            scr_signal_extras_build(
+                a, (struct ui_rect){ M_MARGIN, y + 16, w - 2 * M_MARGIN, bottom - y - 16 });
+    }
 }
 
 void scr_signal_build(struct app *a)
