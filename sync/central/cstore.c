@@ -111,9 +111,29 @@ vp_result cst_exec(struct cconn *c, const char *sql)
     return cst_result(c, rc);
 }
 
+/* Writers of this process take the store's mutex before BEGIN IMMEDIATE:
+ * SQLite's busy handler sleeps in growing steps and is unfair, which showed
+ * as a long latency tail under concurrent pushes. Other processes (the
+ * command line next to a running server) still meet the busy timeout. */
+static void write_unlock(struct cconn *c)
+{
+    if (c->writing && c->write_lock) {
+        c->writing = false;
+        pthread_mutex_unlock(c->write_lock);
+    }
+}
+
 vp_result cst_begin(struct cconn *c)
 {
-    return cst_exec(c, "BEGIN IMMEDIATE");
+    vp_result res;
+    if (c->write_lock && !c->writing) {
+        pthread_mutex_lock(c->write_lock);
+        c->writing = true;
+    }
+    res = cst_exec(c, "BEGIN IMMEDIATE");
+    if (res)
+        write_unlock(c);
+    return res;
 }
 
 vp_result cst_commit(struct cconn *c)
@@ -121,6 +141,7 @@ vp_result cst_commit(struct cconn *c)
     vp_result res = cst_exec(c, "COMMIT");
     if (res)
         cst_rollback(c);
+    write_unlock(c);
     return res;
 }
 
@@ -128,6 +149,7 @@ void cst_rollback(struct cconn *c)
 {
     if (!sqlite3_get_autocommit(c->db))
         sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    write_unlock(c);
 }
 
 vp_result cst_done(struct cconn *c, sqlite3_stmt *s)
@@ -181,6 +203,7 @@ struct cconn *cst_conn(struct cstore *st, vp_result *res)
     *res = conn_open(st->path, &c);
     if (*res)
         return NULL;
+    c->write_lock = &st->write_lock;
     pthread_setspecific(st->key, c);
     pthread_mutex_lock(&st->lock);
     c->next = st->conns;
@@ -275,6 +298,7 @@ vp_result cstore_open(const char *dir, struct cstore **out)
     st->path = vp_path_join(dir, "central.db");
     pthread_key_create(&st->key, NULL);
     pthread_mutex_init(&st->lock, NULL);
+    pthread_mutex_init(&st->write_lock, NULL);
     c = cst_conn(st, &res);
     if (c && (res = migrate(c)) == VP_OK)
         res = load_meta(st, c);
@@ -298,6 +322,7 @@ void cstore_close(struct cstore *st)
     pthread_setspecific(st->key, NULL);
     pthread_key_delete(st->key);
     pthread_mutex_destroy(&st->lock);
+    pthread_mutex_destroy(&st->write_lock);
     vp_catalog_release(&st->catalog);
     free(st->dir);
     free(st->path);

@@ -21,6 +21,8 @@ struct cconn {
         sqlite3_stmt *stmt;
     } cache[CCONN_CACHE];
     struct cconn *next;
+    pthread_mutex_t *write_lock; /* the store's: writers queue in order, not in busy sleeps */
+    bool writing;                /* this connection holds write_lock */
 };
 
 struct cstore {
@@ -29,6 +31,7 @@ struct cstore {
     pthread_key_t key;
     pthread_mutex_t lock; /* guards conns */
     struct cconn *conns;
+    pthread_mutex_t write_lock;
     char epoch[VP_UUID_LEN];
     struct vp_catalog catalog;
 };
