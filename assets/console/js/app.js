@@ -4,7 +4,7 @@ import { h, clear } from './dom.js';
 import { api, setCsrf } from './api.js';
 import { loadLanguage, savedLanguage, saveLanguage, currentLanguage, t } from './i18n.js';
 import { state, setCatalog } from './state.js';
-import { errorBox, toast } from './ui.js';
+import { errorBox, toast, busy } from './ui.js';
 import * as login from './pages/login.js';
 import * as inbox from './pages/inbox.js';
 import * as children from './pages/children.js';
@@ -104,15 +104,14 @@ export async function route() {
   renderShell(r.nav);
   const seq = ++renderSeq;
   const el = main();
-  el.setAttribute('aria-busy', 'true');
-  try {
-    await r.page.render(el, { id: match[1], isCurrent: () => seq === renderSeq });
-  } catch (e) {
-    if (e.status === 401) { signOut(t('error.session')); return; }
-    if (seq === renderSeq) { clear(el).append(errorBox(e)); }
-  } finally {
-    if (seq === renderSeq) el.removeAttribute('aria-busy');
-  }
+  await busy(el, async () => {
+    try {
+      await r.page.render(el, { id: match[1], isCurrent: () => seq === renderSeq });
+    } catch (e) {
+      if (e.status === 401) { signOut(t('error.session')); return; }
+      if (seq === renderSeq) { clear(el).append(errorBox(e)); }
+    }
+  });
 }
 
 window.addEventListener('hashchange', route);

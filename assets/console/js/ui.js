@@ -66,8 +66,12 @@ export function card(title, ...kids) {
 
 export function empty(text) { return h('p', { class: 'empty' }, text); }
 
-export function setBusy(el, busy) {
-  if (busy) el.setAttribute('aria-busy', 'true'); else el.removeAttribute('aria-busy');
+// Runs fn with el marked aria-busy (screen readers wait; tests wait for it too).
+let busyCount = 0;
+export async function busy(el, fn) {
+  busyCount++;
+  el.setAttribute('aria-busy', 'true');
+  try { return await fn(); } finally { if (--busyCount === 0) el.removeAttribute('aria-busy'); }
 }
 
 export function replace(el, ...kids) { clear(el); el.append(...kids.flat().filter(Boolean)); return el; }

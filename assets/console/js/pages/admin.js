@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { t } from '../i18n.js';
 import { stamp, when } from '../format.js';
 import { state } from '../state.js';
-import { card, empty, errorBox, toast, errorText, dialog, confirmDialog, replace } from '../ui.js';
+import { card, empty, errorBox, toast, errorText, dialog, confirmDialog, replace, busy } from '../ui.js';
 
 const TABS = ['locaties', 'apparaten', 'coaches', 'audit'];
 const ACTIONS = ['login', 'login_failed', 'login_throttled', 'logout', 'view', 'view_denied', 'case_update', 'advice', 'archive', 'unarchive',
@@ -143,12 +143,12 @@ export async function render(main, { id, isCurrent }) {
   }
   const tab = TABS.includes(id) ? id : 'locaties';
   const body = h('div', { class: 'stack' });
-  const refresh = async () => {
+  const refresh = () => busy(main, async () => {
     try {
       const fn = { locaties: locations, apparaten: devices, coaches, audit }[tab];
       await fn(body, refresh);
     } catch (e) { if (e.status === 401) throw e; replace(body, card(null, errorBox(e))); }
-  };
+  });
   clear(main).append(h('div', { class: 'page' },
     h('div', { class: 'page-head' }, h('h1', {}, t('admin.title')),
       h('nav', { class: 'tabs', 'aria-label': t('admin.title') }, TABS.map((x) =>

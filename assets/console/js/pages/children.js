@@ -4,7 +4,7 @@ import { h, clear, select, field } from '../dom.js';
 import { api } from '../api.js';
 import { t } from '../i18n.js';
 import { when, age, childName, date, todayYmd } from '../format.js';
-import { card, empty, level, pill, replace } from '../ui.js';
+import { card, empty, level, pill, replace, busy } from '../ui.js';
 import { state } from '../state.js';
 import { STATUSES } from '../filters.js';
 
@@ -19,7 +19,7 @@ export async function render(main, { isCurrent }) {
       [['', t('filter.all')], ...STATUSES.map((s) => [s, t(`status.${s}`)])], current.status)));
   clear(main).append(h('div', { class: 'page' }, body));
 
-  const reload = async () => {
+  const reload = () => busy(main, async () => {
     const data = await api.cases({ location: current.location, status: current.status, limit: 1000 });
     if (!isCurrent()) return;
     const today = todayYmd();
@@ -42,6 +42,6 @@ export async function render(main, { isCurrent }) {
               k.next_action_due ? h('div', { class: overdue ? 'sub overdue' : 'sub' }, overdue ? t('children.overdue', { date: date(k.next_action_due) }) : date(k.next_action_due)) : null),
             h('td', { class: 'nowrap' }, when(k.last_signal_at)));
         }))) : empty(t('children.empty'))));
-  };
+  });
   await reload();
 }

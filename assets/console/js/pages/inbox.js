@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { t, tn } from '../i18n.js';
 import { when, age, signalLabel, childName } from '../format.js';
 import { getFilter, setFilter, resetFilter, filterFields, params } from '../filters.js';
-import { card, empty, errorBox, level, pill, toast, dialog, errorText, replace } from '../ui.js';
+import { card, empty, errorBox, level, pill, toast, dialog, errorText, replace, busy } from '../ui.js';
 import { setInboxCount } from '../app.js';
 
 export const ARCHIVE_REASONS = ['no_follow_up', 'duplicate', 'other'];
@@ -45,7 +45,7 @@ export async function render(main, { isCurrent }) {
   const body = h('div', { class: 'content' });
   clear(main).append(h('div', { class: 'layout' }, side, body));
 
-  const reload = async () => {
+  const reload = () => busy(main, async () => {
     f = getFilter();
     let data;
     try {
@@ -59,7 +59,7 @@ export async function render(main, { isCurrent }) {
     if (f.view === 'new') setInboxCount(data.locations.reduce((a, l) => a + l.count, 0));
     drawSide(data);
     drawTable(data);
-  };
+  });
 
   const drawSide = (data) => {
     const total = data.locations.reduce((a, l) => a + l.count, 0);
@@ -106,7 +106,7 @@ export async function render(main, { isCurrent }) {
             h('td', {}, level(maxLevel)),
             h('td', {}, pill(rows[0].case_status)),
             h('td', { class: 'nowrap' }, when(rows[0].received_at)),
-            h('td', { class: 'row-actions' },
+            h('td', { class: 'row-actions' }, h('div', { class: 'stacked' },
               f.view !== 'archived' && unseen.length ? h('button', { class: 'btn btn-small', type: 'button', 'data-action': 'seen',
                 onclick: () => act(() => api.markSeen(unseen.map((r) => r.id)), tn('toast.seen', unseen.length)) }, t('action.seen')) : null,
               f.view !== 'archived' ? h('button', { class: 'btn btn-small btn-quiet', type: 'button', 'data-action': 'archive',
@@ -114,8 +114,7 @@ export async function render(main, { isCurrent }) {
                   const reason = await archiveDialog(ids.length);
                   if (reason) await act(() => Promise.all(ids.map((id) => api.archive(id, reason))), tn('toast.archived', ids.length));
                 } }, t('action.archive')) : h('button', { class: 'btn btn-small btn-quiet', type: 'button', 'data-action': 'unarchive',
-                onclick: () => act(() => Promise.all(ids.map((id) => api.archive(id, null))), t('toast.unarchived')) }, t('action.unarchive')),
-              h('a', { class: 'btn btn-small btn-quiet', href: `#/kind/${childId}`, 'data-action': 'open', title: t('action.open') }, '›')));
+                onclick: () => act(() => Promise.all(ids.map((id) => api.archive(id, null))), t('toast.unarchived')) }, t('action.unarchive')))));
         })));
     }
     replace(body, card(null,
