@@ -62,8 +62,10 @@ void vp_time_format(int64_t ms, char out[VP_TIME_LEN])
     struct vp_civil c;
     int64_t frac = ms - floor_div(ms, 1000) * 1000;
     vp_time_civil(ms, false, &c);
-    snprintf(out, VP_TIME_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", c.year, c.month, c.day,
-             c.hour, c.minute, c.second, (int)frac);
+    /* the modulo keeps every field in its width (years past 9999 are not ours) */
+    snprintf(out, VP_TIME_LEN, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ", (unsigned)c.year % 10000u,
+             (unsigned)c.month % 100u, (unsigned)c.day % 100u, (unsigned)c.hour % 100u,
+             (unsigned)c.minute % 100u, (unsigned)c.second % 100u, (unsigned)frac % 1000u);
 }
 
 /* Howard Hinnant's days_from_civil. */
