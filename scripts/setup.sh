@@ -13,7 +13,7 @@ VP_PKGS_BUILD="build-essential cmake pkg-config libsqlite3-dev libsodium-dev lib
 # What the tests need on top: a virtual display and clicks for the kiosk,
 # a fake clock, clang's libFuzzer and sanitizer runtimes, Chromium for the console,
 # the sqlite3 shell for checking databases.
-VP_PKGS_TEST="xvfb xauth xdotool faketime clang libclang-rt-14-dev chromium sqlite3 procps"
+VP_PKGS_TEST="xvfb xauth xdotool faketime clang libclang-rt-14-dev chromium sqlite3 procps openssl"
 # Benchmarks: an HTTP load generator and a command timer.
 VP_PKGS_BENCH="wrk hyperfine"
 
