@@ -88,10 +88,24 @@ run a1 sync 'tap "Sanne"' 'type "1234"' 'tap "OK"' 'tap "Kwallen"' 'expect "Advi
 run a2 sync 'tap "Sanne"' 'type "1234"' 'tap "OK"' 'tap "Kwallen"' 'expect "Advies"'
 run b sync 'tap "Lisa"' 'type "1234"' 'tap "OK"' 'tap "Egeltjes"' 'expect-not "Advies"' \
     'tap "Vosjes"' 'expect-not "Advies"'
+# the coach erases Noor on her parents' request: gone from both Dolfijn tablets
+noor=$(sqlite3 "$work/a2/kiosk.db" "SELECT id FROM children WHERE first_name = 'Noor'")
+curl -fsS -b "$jar" -H 'Content-Type: application/json' -H "X-CSRF-Token: $csrf" \
+    -d '{"confirm":true}' "$url/api/console/children/$noor/erase" > /dev/null || fail "erasing"
+for t in a1 a2; do
+    run "$t" sync 'tap "Sanne"' 'type "1234"' 'tap "OK"' 'tap "Zeesterren"' 'expect "Tess"' \
+        'expect-not "Noor"'
+    n=$(sqlite3 "$work/$t/kiosk.db" "SELECT (SELECT count(*) FROM children WHERE id = '$noor')
+        + (SELECT count(*) FROM observations WHERE child_id = '$noor')")
+    [ "$n" = 0 ] || fail "$t still holds Noor's data after erasure"
+done
+n=$(sqlite3 "$work/central/central.db" "SELECT count(*) FROM observations WHERE child_id = '$noor'")
+[ "$n" = 0 ] || fail "the centre still holds Noor's signals after erasure"
+
 n=$(sqlite3 "$work/b/kiosk.db" "SELECT count(*) FROM advice")
 [ "$n" = 0 ] || fail "Korein's tablet holds $n pieces of advice for Dolfijn"
 for t in a1 a2 b; do
     [ "$(sqlite3 "$work/$t/kiosk.db" 'PRAGMA integrity_check')" = ok ] || fail "$t integrity"
 done
 [ "$(sqlite3 "$work/central/central.db" 'PRAGMA integrity_check')" = ok ] || fail "central integrity"
-echo "ok: three tablets, offline saves, drain exactly once, child and advice reach the right tablets"
+echo "ok: three tablets, offline saves, drain exactly once, child, advice and erasure reach the right tablets"
