@@ -20,11 +20,17 @@ export const REF_SHOTS = join(here, '..', 'shots');
 
 // Saves a 1366x768 screenshot into VP_SHOTS_DIR (and, with VP_UPDATE_SHOTS=1,
 // into the committed reference set tests/console/shots/).
-export async function shot(page, name) {
+export async function shot(page, name, at) {
   const dir = process.env.VP_SHOTS_DIR || join(process.env.TMPDIR || tmpdir(), 'console-shots');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.png`);
-  await page.evaluate(() => document.fonts.ready);
+  await page.evaluate(async (at) => {
+    await document.fonts.ready;
+    if (at) document.querySelector(at)?.scrollIntoView();
+    else if (!document.querySelector('dialog[open]')) window.scrollTo(0, 0);
+    const t = document.getElementById('toast');
+    if (t) t.hidden = true;
+  }, at || null);
   await page.screenshot({ path: file });
   if (process.env.VP_UPDATE_SHOTS === '1') { mkdirSync(REF_SHOTS, { recursive: true }); copyFileSync(file, join(REF_SHOTS, `${name}.png`)); }
   return file;

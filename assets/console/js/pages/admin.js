@@ -3,7 +3,7 @@
 // silent days, revoke), coach accounts and their locations, the audit log.
 import { h, clear, select, field } from '../dom.js';
 import { api } from '../api.js';
-import { t } from '../i18n.js';
+import { t, tn } from '../i18n.js';
 import { stamp, when } from '../format.js';
 import { state } from '../state.js';
 import { card, empty, errorBox, toast, errorText, dialog, confirmDialog, replace, busy } from '../ui.js';
@@ -48,7 +48,7 @@ async function devices(body, refresh) {
   const { devices: devs } = await api.devices();
   const silent = devs.filter((d) => d.silent).length;
   replace(body, card(t('admin.devices'),
-    silent ? h('div', { class: 'notice notice-warn' }, t('admin.silent_notice', { n: silent })) : null,
+    silent ? h('div', { class: 'notice notice-warn' }, tn('admin.silent_notice', silent)) : null,
     devs.length ? h('table', { class: 'table' },
       h('thead', {}, h('tr', {}, ['admin.col.device', 'admin.col.location', 'admin.col.enrolled', 'admin.col.contact', 'admin.col.lag', null]
         .map((k) => h('th', { scope: 'col' }, k ? t(k) : '')))),

@@ -1,0 +1,100 @@
+// admin: Beheer for an admin coach. Locations; a new enrolment code shown
+// large and usable by a tablet; devices with last contact, a device silent
+// for 3 days flagged; revoking a device (its next pull is 401); coach
+// accounts and their locations; the audit log; nothing of it for others.
+import { makeWorld, endWorld, login, pageApi, auditActions, settle } from '../lib/world.mjs';
+import { launch } from '../lib/browser.mjs';
+import { Device } from '../lib/device.mjs';
+import { check, eq, shot } from '../lib/harness.mjs';
+import { sql, DAY } from '../lib/sql.mjs';
+
+export const setup = () => makeWorld('admin', { perLocation: 3 });
+export const teardown = endWorld;
+
+export const steps = [
+  ['Beheer lists the locations', async (w) => {
+    await login(w.page, w.url, w.demo.email, w.demo.password);
+    await w.page.click('#nav a[data-nav=admin]');
+    await w.page.waitForSelector('tr[data-location]');
+    await settle(w.page);
+    eq((await w.page.$$eval('tr[data-location] b', (b) => b.map((x) => x.textContent))).sort(), w.demo.locations.map((l) => l.name).sort(), 'locations');
+    await shot(w.page, 'admin-locations');
+  }],
+  ['a new enrolment code is shown large and enrols a tablet', async (w) => {
+    const korein = w.demo.locations.find((l) => l.name === 'Korein');
+    await w.page.click(`tr[data-location="${korein.id}"] [data-action=new-code]`);
+    await w.page.waitForSelector('dialog[open] .code-big');
+    const code = await w.page.getAttribute('dialog[open] .code-big', 'data-code');
+    check(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(code), 'code shape', code);
+    const size = await w.page.$eval('dialog[open] .code-big', (e) => parseFloat(getComputedStyle(e).fontSize));
+    check(size >= 48, 'the code is large enough to type from across a table', size);
+    await shot(w.page, 'admin-code');
+    await w.page.click('dialog[open] .btn-primary');
+    w.newDev = new Device(w.url);
+    const r = await w.newDev.enroll(code, 'Tablet Boompjes');
+    eq(r.location.name, 'Korein', 'location of the enrolled tablet');
+    await w.newDev.pull();
+    check((await auditActions(w.page, 'enroll_code')).some((e) => e.location_id === korein.id), 'enroll_code audited');
+  }],
+  ['tablets show last contact, and one silent for 3 days is flagged', async (w) => {
+    const old = w.devices.get(w.demo.locations[0].id);
+    sql(w.dir, `UPDATE devices SET created_at = created_at - ${5 * DAY} WHERE id = '${old.id}';
+      UPDATE records SET received_at = received_at - ${4 * DAY} WHERE device_id = '${old.id}';`);
+    await w.page.click('a.tab[href="#/beheer/apparaten"]');
+    await w.page.waitForSelector('tr[data-device]');
+    await settle(w.page);
+    eq(await w.page.$$eval('tr[data-device]', (r) => r.length), 6, 'tablets listed');
+    const flagged = await w.page.$$eval('tr[data-device]:has([data-flag=silent])', (r) => r.map((x) => x.dataset.device));
+    eq(flagged, [old.id], 'the silent tablet');
+    check((await w.page.textContent('main')).includes('meer dan 3 dagen niets gestuurd'), 'a plain notice');
+    await shot(w.page, 'admin-devices');
+  }],
+  ['revoking a tablet makes its next pull fail with 401', async (w) => {
+    await w.page.click(`tr[data-device="${w.newDev.id}"] [data-action=revoke]`);
+    await w.page.click('dialog[open] .btn-danger');
+    await w.page.waitForSelector(`tr[data-device="${w.newDev.id}"].row-muted`);
+    let status = 0;
+    try { await w.newDev.pull(); } catch (e) { status = e.status; }
+    eq(status, 401, 'pull with the revoked token');
+    check((await auditActions(w.page, 'device_revoke')).some((e) => e.detail.includes(w.newDev.id)), 'device_revoke audited');
+  }],
+  ['a coach account with its locations', async (w) => {
+    await w.page.click('a.tab[href="#/beheer/coaches"]');
+    await w.page.waitForSelector('input[name=email]');
+    await settle(w.page);
+    const partou = w.demo.locations.find((l) => l.name === 'Partou');
+    await w.page.fill('input[name=name]', 'Noor de Vries');
+    await w.page.fill('input[name=email]', 'noor@kluppluz.example');
+    await w.page.fill('input[name=password]', 'nog-een-wachtwoord');
+    await w.page.check(`input[name=new-loc][value="${partou.id}"]`);
+    await w.page.click('form button[type=submit]');
+    await w.page.waitForSelector('tr[data-coach="noor@kluppluz.example"]');
+    await settle(w.page);
+    check((await w.page.textContent('tr[data-coach="noor@kluppluz.example"]')).includes('Partou'), 'her location');
+    await shot(w.page, 'admin-coaches');
+    const b = await launch();
+    (w.extraBrowsers ||= []).push(b);
+    const page = await b.page();
+    await login(page, w.url, 'noor@kluppluz.example', 'nog-een-wachtwoord');
+    await settle(page);
+    eq(await page.$$eval('.locs button', (bs) => bs.map((x) => x.dataset.location)), ['all', partou.id], 'her inbox locations');
+    check(!(await page.isVisible('#nav a[data-nav=admin]')), 'no Beheer for her');
+    await page.goto(`${w.url}/#/beheer/apparaten`);
+    await settle(page);
+    check((await page.textContent('main')).includes('Je hebt geen toegang'), 'Beheer by URL says no access');
+    eq((await pageApi(page, 'GET', '/api/console/admin/coaches')).status, 403, 'admin API');
+    eq((await pageApi(page, 'POST', '/api/console/admin/locations', { name: 'X', org: 'Y' })).status, 403, 'add location API');
+    check((await auditActions(w.page, 'coach_add')).some((e) => e.detail.includes('noor@kluppluz.example')), 'coach_add audited');
+  }],
+  ['the audit log shows who did what', async (w) => {
+    await w.page.click('a.tab[href="#/beheer/audit"]');
+    await w.page.waitForSelector('.audit-table');
+    await settle(w.page);
+    const acts = new Set(await w.page.$$eval('.audit-table tr[data-action]', (r) => r.map((x) => x.dataset.action)));
+    for (const a of ['login', 'enroll_code', 'device_revoke', 'coach_add']) check(acts.has(a), `audit row ${a}`, [...acts]);
+    await shot(w.page, 'admin-audit');
+    await w.page.selectOption('select[name=action]', 'device_revoke');
+    await settle(w.page);
+    eq([...new Set(await w.page.$$eval('.audit-table tr[data-action]', (r) => r.map((x) => x.dataset.action)))], ['device_revoke'], 'filtered');
+  }],
+];

@@ -1,0 +1,128 @@
+// child: one child's route. Timeline with labels, staff name and both times;
+// no first name without consent; status change and advice reach the
+// location's tablet at its next pull; consent shows the first name; the
+// dossier export; erasure confirmed twice reaches the tablet; all audited.
+import { readFileSync } from 'node:fs';
+import { makeWorld, endWorld, login, pageApi, auditActions, settle } from '../lib/world.mjs';
+import { check, eq, shot } from '../lib/harness.mjs';
+
+export const setup = async () => {
+  const w = await makeWorld('child', { perLocation: 8 });
+  w.loc = w.demo.locations.find((l) => l.name === 'Dolfijn');
+  w.dev = w.devices.get(w.loc.id);
+  w.childId = w.pushed.find((p) => p.locationId === w.loc.id).record.child_id;
+  w.kid = w.dev.children.get(w.childId);
+  w.mine = w.pushed.filter((p) => p.record.child_id === w.childId).map((p) => p.record);
+  return w;
+};
+export const teardown = endWorld;
+
+const LABELS = JSON.parse(readFileSync(new URL('../../../assets/catalog/catalog.json', import.meta.url), 'utf8'))
+  .domains.flatMap((d) => d.signals).reduce((m, s) => m.set(s.code, s.nl), new Map());
+
+async function saveCase(page) {
+  await page.click('[data-action=save-case]');
+  await page.waitForSelector('#toast:not([hidden])');
+  await settle(page);
+}
+
+export const steps = [
+  ['the child opens from the inbox with its timeline', async (w) => {
+    await login(w.page, w.url, w.demo.email, w.demo.password);
+    await settle(w.page);
+    await w.page.click(`tr[data-child="${w.childId}"] a.child-link`);
+    await w.page.waitForSelector('.timeline');
+    await settle(w.page);
+    eq((await w.page.textContent('.child-name')).trim(), w.kid.pseudonym, 'the heading is the pseudonym code');
+    for (const r of w.mine) {
+      const item = await w.page.$(`[data-signal="${r.id}"]`);
+      check(item, `signal ${r.id} in the timeline`);
+      const text = await item.textContent();
+      for (const c of r.signals) check(text.includes(LABELS.get(c)), `label of ${c}`, text);
+      const staff = w.dev.staff.get(r.staff_id).display_name;
+      check(text.includes(`door ${staff}`), 'staff display name', text);
+      check(text.includes('tablet:') && text.includes('ontvangen:'), 'device time and receive time', text);
+      if (r.note) check(text.includes(r.note), 'the note', text);
+    }
+  }],
+  ['no first name or birth month without recorded consent', async (w) => {
+    const body = await w.page.textContent('body');
+    check(!body.includes(w.kid.first_name), `first name "${w.kid.first_name}" not on the page`);
+    const api = await pageApi(w.page, 'GET', `/api/console/children/${w.childId}/timeline`);
+    const raw = JSON.stringify(api.body);
+    check(!raw.includes(w.kid.first_name) && !raw.includes(w.kid.birth_month), 'nor in the API answer');
+    eq(api.body.child.named, false, 'named');
+  }],
+  ['a status change reaches the location\'s tablet at its next pull', async (w) => {
+    await w.dev.pull();
+    await w.page.selectOption('select[name=status]', 'reviewing');
+    await w.page.fill('input[name=next_action]', 'Observeren tijdens het vrij spel');
+    await w.page.fill('input[name=next_action_owner]', 'Sanne');
+    await w.page.fill('input[name=next_action_due]', '2026-12-01');
+    await w.page.selectOption('select[name=parent_talk]', 'planned');
+    await saveCase(w.page);
+    check((await w.page.textContent('.route li.now')).includes('in beoordeling'), 'the route shows in beoordeling');
+    const changes = await w.dev.pull();
+    const c = changes.filter((x) => x.type === 'case' && x.child_id === w.childId).pop();
+    check(c, 'a case change in the pull', changes.map((x) => x.type));
+    eq([c.status, c.next_action, c.next_action_due], ['reviewing', 'Observeren tijdens het vrij spel', '2026-12-01'], 'the case on the tablet');
+  }],
+  ['advice reaches the location\'s tablet at its next pull', async (w) => {
+    const text = 'Benoem wat hij doet tijdens het spel en geef hem tijd om te antwoorden. Evalueer over vier weken.';
+    await w.page.fill('textarea[name=advice]', text);
+    await w.page.click('[data-action=send-advice]');
+    await w.page.waitForSelector('.tl-advice');
+    await settle(w.page);
+    const changes = await w.dev.pull();
+    const a = changes.find((x) => x.type === 'advice' && x.child_id === w.childId);
+    check(a, 'an advice change in the pull', changes.map((x) => x.type));
+    eq([a.text, a.author], [text, 'Anouk Verhoeven'], 'the advice on the tablet');
+    const c = changes.filter((x) => x.type === 'case' && x.child_id === w.childId).pop();
+    eq(c?.status, 'advised', 'the case status after advice');
+    await shot(w.page, 'child');
+  }],
+  ['recorded consent shows the first name', async (w) => {
+    await w.page.selectOption('select[name=consent]', 'given');
+    await w.page.selectOption('select[name=consultation]', 'named');
+    await saveCase(w.page);
+    const name = (await w.page.textContent('.child-name')).trim();
+    eq(name, `${w.kid.first_name} (${w.kid.pseudonym})`, 'the heading with consent');
+    const changes = await w.dev.pull();
+    eq(changes.filter((x) => x.type === 'case' && x.child_id === w.childId).pop()?.consultation, 'named', 'consultation on the tablet');
+  }],
+  ['the dossier export holds everything about the child and is audited', async (w) => {
+    const [download] = await Promise.all([w.page.waitForEvent('download'), w.page.click('[data-action=dossier]')]);
+    const file = await download.path();
+    const d = JSON.parse(readFileSync(file, 'utf8'));
+    eq(d.format, 'vindplaats-dossier-1', 'format');
+    eq(d.child.child_id, w.childId, 'child');
+    eq(d.signals.map((s) => s.id).sort(), w.mine.map((r) => r.id).sort(), 'signals in the dossier');
+    eq(d.advice.length, 1, 'advice in the dossier');
+    eq(d.case.status, 'advised', 'case in the dossier');
+    const acts = new Set(d.audit.map((a) => a.action));
+    for (const a of ['view', 'case_update', 'advice']) check(acts.has(a), `the dossier lists "${a}" from the audit log`, [...acts]);
+    check((await auditActions(w.page, 'dossier_export')).some((e) => e.child_id === w.childId), 'dossier_export audited');
+  }],
+  ['erasure is confirmed twice, reaches the tablet and is audited', async (w) => {
+    await w.page.click('[data-action=erase]');
+    await w.page.waitForSelector('dialog[open] [data-action=erase-next]');
+    await shot(w.page, 'erase-1');
+    await w.page.click('dialog[open] [data-action=erase-next]');
+    await w.page.waitForSelector('dialog[open] input[name=confirm-code]');
+    check(await w.page.isDisabled('dialog[open] [data-action=erase-confirm]'), 'the final button waits for the code');
+    await w.page.fill('dialog[open] input[name=confirm-code]', 'K-0000');
+    check(await w.page.isDisabled('dialog[open] [data-action=erase-confirm]'), 'a wrong code does not unlock it');
+    await w.page.fill('dialog[open] input[name=confirm-code]', w.kid.pseudonym.toLowerCase());
+    await shot(w.page, 'erase-2');
+    await w.page.click('dialog[open] [data-action=erase-confirm]');
+    await w.page.waitForFunction(() => location.hash === '#/kinderen');
+    await settle(w.page);
+    check(!(await w.page.isVisible(`tr[data-child="${w.childId}"]`)), 'gone from Kinderen');
+    const changes = await w.dev.pull();
+    check(changes.some((x) => x.type === 'erase' && x.child_id === w.childId), 'an erase change in the pull', changes.map((x) => x.type));
+    eq((await pageApi(w.page, 'GET', `/api/console/children/${w.childId}/timeline`)).status, 404, 'the child at the centre');
+    const inbox = await pageApi(w.page, 'GET', '/api/console/inbox?view=all');
+    check(!inbox.body.signals.some((s) => s.child_id === w.childId), 'no signals of the child left in the inbox');
+    check((await auditActions(w.page, 'erase')).some((e) => e.child_id === w.childId), 'erase audited');
+  }],
+];
