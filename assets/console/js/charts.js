@@ -57,7 +57,7 @@ export function legend(series) {
 // Horizontal bars with an optional reference line:
 // rows: [{label, value, note, color}] ; ref: {value, label}
 export function hbars(rows, { max, ref, unit = '', title } = {}) {
-  const W = 640, rowH = 26, L = 150, R = 70, T = ref ? 22 : 6;
+  const W = 640, rowH = 26, L = 150, R = 104, T = ref ? 22 : 6;
   const H = T + rows.length * rowH + 6;
   const top = niceMax(Math.max(1, max || 0, ref?.value || 0, ...rows.map((r) => r.value || 0)));
   const x = (v) => L + (W - L - R) * (v / top);
@@ -66,7 +66,7 @@ export function hbars(rows, { max, ref, unit = '', title } = {}) {
     const yy = T + i * rowH;
     g.append(text(L - 8, yy + 17, r.label, { 'text-anchor': 'end', fill: '#1E1E1E', 'font-size': 13 }));
     g.append(svg('rect', { x: L, y: yy + 5, width: W - L - R, height: 16, fill: '#F1EEE7', rx: 3 }));
-    if (r.value !== null && r.value !== undefined) {
+    if (r.value) {
       const bar = svg('rect', { x: L, y: yy + 5, width: Math.max(2, x(r.value) - L), height: 16, fill: r.color || '#2F5D62', rx: 3 });
       bar.append(svg('title', {}, `${r.label}: ${r.value}${unit}`));
       g.append(bar);

@@ -41,7 +41,11 @@ export class Central {
       env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc = proc;
-    proc.stderr.on('data', (d) => { if (process.env.VP_TEST_VERBOSE) process.stderr.write(d); });
+    this.stderr = '';
+    proc.stderr.on('data', (d) => {
+      this.stderr = (this.stderr + d).slice(-20000);
+      if (process.env.VP_TEST_VERBOSE) process.stderr.write(d);
+    });
     let buf = '';
     this.url = await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('central did not say "listening on" within 20 s')), 20000);
@@ -61,8 +65,10 @@ export class Central {
     const done = once(p, 'exit');
     p.kill('SIGTERM');
     const timer = setTimeout(() => p.kill('SIGKILL'), 15000);
-    await done;
+    const [code, signal] = await done;
     clearTimeout(timer);
     this.proc = null;
+    // a clean stop exits 0; anything else (a sanitizer report, a crash) fails the test
+    if (code !== 0) throw new Error(`central exited with ${code ?? signal} on SIGTERM:\n${this.stderr.slice(-4000)}`);
   }
 }

@@ -26,7 +26,7 @@ export async function shot(page, name, at) {
   const file = join(dir, `${name}.png`);
   await page.evaluate(async (at) => {
     await document.fonts.ready;
-    if (at) document.querySelector(at)?.scrollIntoView();
+    if (at) { document.querySelector(at)?.scrollIntoView(); window.scrollBy(0, -72); }
     else if (!document.querySelector('dialog[open]')) window.scrollTo(0, 0);
     const t = document.getElementById('toast');
     if (t) t.hidden = true;
@@ -69,7 +69,7 @@ export async function runSuite(name, setup, steps, teardown) {
     failed++;
     console.log(`FAIL ${name}: setup: ${e.stack || e}`);
   } finally {
-    try { if (world) await teardown(world); } catch (e) { console.log(`(teardown: ${e.message})`); }
+    try { if (world) await teardown(world); } catch (e) { failed++; console.log(`FAIL ${name}: teardown: ${e.message}`); }
   }
   console.log(`${failed ? 'FAILED' : 'passed'}: ${name}, ${ran}/${steps.length} steps, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return failed ? 1 : 0;

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { makeWorld, endWorld, login, pageApi, auditActions, settle } from '../lib/world.mjs';
 import { check, eq, shot } from '../lib/harness.mjs';
+import { sql } from '../lib/sql.mjs';
 
 export const setup = async () => {
   const w = await makeWorld('child', { perLocation: 8 });
@@ -104,6 +105,12 @@ export const steps = [
     check((await auditActions(w.page, 'dossier_export')).some((e) => e.child_id === w.childId), 'dossier_export audited');
   }],
   ['erasure is confirmed twice, reaches the tablet and is audited', async (w) => {
+    const ids = w.mine.map((r) => r.id);
+    eq((await pageApi(w.page, 'POST', '/api/console/signals/seen', { ids })).status, 200, 'mark seen');
+    eq((await pageApi(w.page, 'POST', `/api/console/signals/${ids[0]}/archive`, { reason: 'other' })).status, 200, 'archive');
+    const marks = () => sql(w.dir, `SELECT (SELECT COUNT(*) FROM console_seen WHERE observation_id IN (${ids.map((i) => `'${i}'`).join(',')}))
+      + (SELECT COUNT(*) FROM console_archive WHERE observation_id IN (${ids.map((i) => `'${i}'`).join(',')}));`);
+    eq(marks(), String(ids.length + 1), 'seen and archive marks before');
     await w.page.click('[data-action=erase]');
     await w.page.waitForSelector('dialog[open] [data-action=erase-next]');
     await shot(w.page, 'erase-1');
@@ -124,5 +131,6 @@ export const steps = [
     const inbox = await pageApi(w.page, 'GET', '/api/console/inbox?view=all');
     check(!inbox.body.signals.some((s) => s.child_id === w.childId), 'no signals of the child left in the inbox');
     check((await auditActions(w.page, 'erase')).some((e) => e.child_id === w.childId), 'erase audited');
+    eq(marks(), '0', 'the console\'s marks went with the signals');
   }],
 ];

@@ -60,6 +60,7 @@ export const steps = [
       check(!text.includes(c.pseudonym) && !text.includes(c.first_name), 'no child named on the overview');
     await shot(w.page, 'overview');
     await shot(w.page, 'overview-lead-times', '.lead-grid');
+    await shot(w.page, 'overview-status', '.page > .two-col-even:last-child');
   }],
   ['signals CSV follows the filter on screen and is audited', async (w) => {
     const loc = w.demo.locations.find((l) => l.name === 'Korein');

@@ -65,7 +65,7 @@ export async function render(main, { isCurrent }) {
       return { label: l.name, value: m.median, note: m.n ? t('overview.median_n', { d: m.median, n: m.n }) : t('overview.none_yet') };
     });
     const all = tot.lead_times[step];
-    rows.push({ label: t('overview.all'), value: all.median, color: '#1E1E1E', note: all.n ? t('overview.median_n', { d: all.median, n: all.n }) : t('overview.none_yet') });
+    rows.push({ label: t('overview.all'), value: all.median, color: '#1F3F43', note: all.n ? t('overview.median_n', { d: all.median, n: all.n }) : t('overview.none_yet') });
     return h('div', { class: 'lead', 'data-step': step }, h('h3', {}, t(`overview.step.${step}`)),
       hbars(rows, { ref: { value: ref, label: t('overview.ref_line') }, unit: ' d', title: t(`overview.step.${step}`) }),
       all.waiting ? h('p', { class: 'small muted' }, t('overview.waiting', { n: all.waiting, d: all.waiting_median })) : null);
@@ -86,6 +86,6 @@ export async function render(main, { isCurrent }) {
       card(t('overview.by_location'), perLoc, h('p', { class: 'small muted' }, t('overview.by_location_hint', { n: d.weeks.length })))),
     card(t('overview.lead_times'), h('p', { class: 'small muted' }, t('overview.lead_hint', { n: ref })), lead),
     h('div', { class: 'two-col-even' },
-      card(t('overview.by_status'), hbars(statusRows, { title: t('overview.by_status') })),
-      card(t('overview.overdue'), hbars(overdueRows, { title: t('overview.overdue') }), h('p', { class: 'small muted' }, t('overview.overdue_hint')))));
+      card(t('overview.by_status'), hbars(statusRows, { max: 5, title: t('overview.by_status') })),
+      card(t('overview.overdue'), hbars(overdueRows, { max: 5, title: t('overview.overdue') }), h('p', { class: 'small muted' }, t('overview.overdue_hint')))));
 }
