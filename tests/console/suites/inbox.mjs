@@ -104,6 +104,24 @@ export const steps = [
     await w.page.click('[data-view=new]');
     await settle(w.page);
   }],
+  ['the inbox and a child fit a tablet (1024x768 and 800x1280)', async (w) => {
+    for (const [width, height, name] of [[1024, 768, 'tablet-inbox'], [800, 1280, 'tablet-portrait-child']]) {
+      await w.page.setViewportSize({ width, height });
+      if (name.includes('child')) {
+        await w.page.click('tr[data-child] a.child-link');
+        await w.page.waitForSelector('.timeline');
+      }
+      await settle(w.page);
+      const over = await w.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      check(over <= 0, `no sideways scrolling at ${width}x${height}`, over);
+      const small = await w.page.$$eval('button.btn, a.btn', (bs) => bs.filter((b) => b.offsetParent && b.getBoundingClientRect().height < 44).length);
+      eq(small, 0, `buttons lower than 44 px at ${width}x${height}`);
+      await shot(w.page, name);
+    }
+    await w.page.setViewportSize({ width: 1366, height: 768 });
+    await w.page.click('#nav a[data-nav=inbox]');
+    await settle(w.page);
+  }],
   ['Kinderen lists every child with a case', async (w) => {
     await w.page.click('#nav a[data-nav=children]');
     await settle(w.page);
