@@ -238,6 +238,8 @@ static const char SQL_ADMIN_FREEZE[] =
     "INSERT OR IGNORE INTO console_admins(coach_id) SELECT id FROM coaches"
     " ORDER BY created_at, rowid LIMIT 1";
 static const char SQL_LOC_EXISTS[] = "SELECT 1 FROM locations WHERE id = ?1";
+static const char SQL_COACH_EXISTS[] = "SELECT 1 FROM coaches WHERE id = ?1";
+static const char SQL_EMAIL_EXISTS[] = "SELECT 1 FROM coaches WHERE email = ?1 COLLATE NOCASE";
 
 static vp_result simple(struct cconn *c, const char *sql, const char *a, const char *b)
 {
@@ -287,7 +289,7 @@ vp_result cstore_console_coach_set(struct cstore *st, const char *coach_id, cons
         return VP_ERR_INVALID; /* keep at least the admin who is doing this */
     if ((res = cst_begin(c)) != VP_OK)
         return res;
-    s = cst_prep(c, "SELECT 1 FROM coaches WHERE id = ?1");
+    s = cst_prep(c, SQL_COACH_EXISTS);
     cst_bind_text(s, 1, target);
     known = sqlite3_step(s) == SQLITE_ROW;
     sqlite3_reset(s);
@@ -316,7 +318,7 @@ vp_result cstore_console_coach_add(struct cstore *st, const char *coach_id, cons
     bool exists;
     if (!c)
         return res;
-    s = cst_prep(c, "SELECT 1 FROM coaches WHERE email = ?1 COLLATE NOCASE");
+    s = cst_prep(c, SQL_EMAIL_EXISTS);
     cst_bind_text(s, 1, email);
     exists = sqlite3_step(s) == SQLITE_ROW;
     sqlite3_reset(s);
