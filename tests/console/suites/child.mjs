@@ -22,8 +22,11 @@ const LABELS = JSON.parse(readFileSync(new URL('../../../assets/catalog/catalog.
   .domains.flatMap((d) => d.signals).reduce((m, s) => m.set(s.code, s.nl), new Map());
 
 async function saveCase(page) {
-  await page.click('[data-action=save-case]');
-  await page.waitForSelector('#toast:not([hidden])');
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/case') && r.request().method() === 'POST'),
+    page.click('[data-action=save-case]')]);
+  check(res.status() === 200, 'case saved', res.status());
+  await page.waitForFunction(() => !document.querySelector('[data-action=save-case]')?.disabled);
   await settle(page);
 }
 
@@ -90,6 +93,27 @@ export const steps = [
     eq(name, `${w.kid.first_name} (${w.kid.pseudonym})`, 'the heading with consent');
     const changes = await w.dev.pull();
     eq(changes.filter((x) => x.type === 'case' && x.child_id === w.childId).pop()?.consultation, 'named', 'consultation on the tablet');
+  }],
+  ['the status flow: evaluation date, referral target, closing needs a reason', async (w) => {
+    await w.page.selectOption('select[name=status]', 'follow_up');
+    check(await w.page.isVisible('input[name=follow_up_date]'), 'the evaluation date appears with volgen');
+    await w.page.fill('input[name=follow_up_date]', '2026-12-14');
+    await saveCase(w.page);
+    check((await w.page.textContent('.child-status .pill')).includes('volgen · 14 dec 2026'), 'the pill shows the evaluation date');
+    await w.page.selectOption('select[name=status]', 'referred');
+    await w.page.selectOption('select[name=referred_to]', 'speech');
+    await saveCase(w.page);
+    let c = (await w.dev.pull()).filter((x) => x.type === 'case' && x.child_id === w.childId).pop();
+    eq(c?.status, 'referred', 'referred on the tablet');
+    await w.page.selectOption('select[name=status]', 'closed');
+    await w.page.click('[data-action=save-case]');
+    await w.page.waitForSelector('.case-form .notice-error');
+    check((await w.page.textContent('.case-form .notice-error')).includes('kies bij afsluiten een reden'), 'closing without a reason is refused plainly');
+    await w.page.selectOption('select[name=status]', 'advised');
+    await saveCase(w.page);
+    const k = (await pageApi(w.page, 'GET', `/api/console/children/${w.childId}/timeline`)).body.case;
+    eq([k.status, k.referred_to, k.follow_up_date], ['advised', 'speech', ''], 'the case after the flow');
+    check(k.referral_at !== null, 'the referral is stamped for the lead times');
   }],
   ['the dossier export holds everything about the child and is audited', async (w) => {
     const [download] = await Promise.all([w.page.waitForEvent('download'), w.page.click('[data-action=dossier]')]);

@@ -8,7 +8,7 @@ import { api, dossierUrl } from '../api.js';
 import { t, tn } from '../i18n.js';
 import { stamp, age, signalLabel, domainOf, childName, date, statusLabel } from '../format.js';
 import { STATUSES } from '../filters.js';
-import { card, empty, errorBox, level, pill, toast, errorText, replace } from '../ui.js';
+import { card, empty, errorBox, level, pill, toast, errorText, replace, busy } from '../ui.js';
 import { archiveDialog } from './inbox.js';
 import { eraseChild } from './erase.js';
 
@@ -157,7 +157,7 @@ export async function render(main, { id, isCurrent }) {
     return;
   }
   if (!isCurrent()) return;
-  const reload = () => render(main, { id, isCurrent });
+  const reload = () => busy(main, () => render(main, { id, isCurrent }));
   const c = d.child;
   const k = d.case || {};
   const items = [
