@@ -187,6 +187,7 @@ export async function render(main, { id, isCurrent }) {
       h('p', { class: 'small muted' }, t('child.privacy_text')),
       h('div', { class: 'actions actions-left' },
         h('a', { class: 'btn', href: dossierUrl(c.child_id), download: `dossier-${c.pseudonym}.json`, 'data-action': 'dossier' }, t('child.dossier')),
+        h('button', { class: 'btn btn-quiet', type: 'button', 'data-action': 'print', onclick: () => window.print() }, t('child.print')),
         h('button', { class: 'btn btn-danger-quiet', type: 'button', 'data-action': 'erase', onclick: async () => {
           if (await eraseChild(c)) location.hash = '#/kinderen';
         } }, t('child.erase')))));
