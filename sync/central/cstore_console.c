@@ -15,28 +15,10 @@
 
 /* ---- the console's tables ---- */
 
-static const char SQL_ENSURE[] =
-    "CREATE TABLE IF NOT EXISTS console_seen (observation_id TEXT NOT NULL"
-    "  REFERENCES observations(id) ON DELETE CASCADE, coach_id TEXT NOT NULL,"
-    "  seen_at INTEGER NOT NULL, PRIMARY KEY (observation_id, coach_id)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS console_archive (observation_id TEXT PRIMARY KEY"
-    "  REFERENCES observations(id) ON DELETE CASCADE, coach_id TEXT NOT NULL,"
-    "  reason TEXT NOT NULL, archived_at INTEGER NOT NULL) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS console_admins (coach_id TEXT PRIMARY KEY"
-    "  REFERENCES coaches(id)) WITHOUT ROWID;";
-
-/* The connection this thread last made sure of (connections are per thread). */
-static _Thread_local sqlite3 *ensured_db;
-
+/* The console's tables are created by migration 2 (cstore_schema.c). */
 struct cconn *ccon_conn(struct cstore *st, vp_result *res)
 {
-    struct cconn *c = cst_conn(st, res);
-    if (!c || c->db == ensured_db)
-        return c;
-    if ((*res = cst_exec(c, SQL_ENSURE)) != VP_OK)
-        return NULL;
-    ensured_db = c->db;
-    return c;
+    return cst_conn(st, res);
 }
 
 void ccon_put_time(json_t *o, const char *key, sqlite3_stmt *s, int col)

@@ -112,14 +112,15 @@ vp_result cstore_console_code_new(struct cstore *st, const char *coach_id, const
 
 /* ---- devices ---- */
 
-/* Last contact: the newest of enrolment and the last push that stored
- * records (the store keeps no separate "last seen" of pulls). Push lag: how
+/* Last contact: the newest of enrolment, the last push that stored records
+ * and the last authenticated request (devices.last_seen_at, noted at most
+ * once a minute, so pulls count too). Push lag: how
  * long the oldest observation of that last push had waited on the tablet
  * (by the tablet's clock, so only a hint). */
 static const char SQL_DEVICES[] =
     "WITH last AS (SELECT device_id, MAX(received_at) AS at FROM records GROUP BY device_id)"
     " SELECT d.id, d.name, d.location_id, l.name, d.created_at, d.revoked_at, last.at,"
-    " MAX(d.created_at, COALESCE(last.at, 0)),"
+    " MAX(d.created_at, COALESCE(last.at, 0), COALESCE(d.last_seen_at, 0)),"
     " (SELECT MAX(o.received_at - o.device_time) FROM observations o"
     "  WHERE o.device_id = d.id AND o.received_at = last.at)"
     " FROM devices d JOIN locations l ON l.id = d.location_id"

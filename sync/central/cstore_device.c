@@ -273,8 +273,32 @@ static const char SQL_CODE_USE[] =
     "UPDATE enroll_codes SET used_at = ?2, device_id = ?3 WHERE code_hash = ?1";
 static const char SQL_DEV_ADD[] = "INSERT INTO devices(id, location_id, name, token_hash,"
                                   " created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
-static const char SQL_DEV_AUTH[] = "SELECT id, location_id, name FROM devices"
-                                   " WHERE token_hash = ?1 AND revoked_at IS NULL";
+static const char SQL_DEV_AUTH[] = "SELECT id, location_id, name, coalesce(last_seen_at, 0)"
+                                   " FROM devices WHERE token_hash = ?1 AND revoked_at IS NULL";
+static const char SQL_DEV_SEEN[] = "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1";
+
+/* Notes when a tablet was last heard from, at most once a minute. A failure
+ * (a full disk) must not refuse the tablet: it is only logged. */
+static void device_seen(struct cconn *c, const char *device_id, int64_t last_seen)
+{
+    int64_t now = vp_now_ms();
+    sqlite3_stmt *s;
+    vp_result res;
+    if (now - last_seen < 60000)
+        return;
+    res = cst_begin(c);
+    if (!res) {
+        s = cst_prep(c, SQL_DEV_SEEN);
+        cst_bind_text(s, 1, device_id);
+        cst_bind_int(s, 2, now);
+        res = cst_done(c, s);
+        res = res ? res : cst_commit(c);
+        if (res)
+            cst_rollback(c);
+    }
+    if (res)
+        vp_warn("central: could not note the last contact of a device: %s", vp_result_name(res));
+}
 static const char SQL_DEV_REVOKE[] =
     "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL";
 
@@ -362,12 +386,16 @@ vp_result cstore_device_auth(struct cstore *st, const char *token, struct cstore
     cst_bind_text(s, 1, hash);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
+        int64_t last_seen = cst_col_int(s, 3);
         vp_strlcpy(out->id, cst_col(s, 0), sizeof(out->id));
         vp_strlcpy(out->location_id, cst_col(s, 1), sizeof(out->location_id));
         vp_strlcpy(out->name, cst_col(s, 2), sizeof(out->name));
+        sqlite3_reset(s);
+        device_seen(c, out->id, last_seen);
+        return VP_OK;
     }
     sqlite3_reset(s);
-    return rc == SQLITE_ROW ? VP_OK : rc == SQLITE_DONE ? VP_ERR_AUTH : cst_result(c, rc);
+    return rc == SQLITE_DONE ? VP_ERR_AUTH : cst_result(c, rc);
 }
 
 vp_result cstore_device_revoke(struct cstore *st, const char *device_id)

@@ -85,5 +85,19 @@ static const char m1[] =
     "  ip TEXT NOT NULL DEFAULT '');\n"
     "CREATE TABLE catalogs (version INTEGER PRIMARY KEY, json TEXT NOT NULL);\n";
 
-const char *const cst_migrations[] = { m1 };
+/* The coach console's own state (seen, archived, admins) and when a tablet
+ * was last heard from (any authenticated request, at most once a minute).
+ * IF NOT EXISTS: development builds created the console tables on first use. */
+static const char m2[] =
+    "CREATE TABLE IF NOT EXISTS console_seen (observation_id TEXT NOT NULL\n"
+    "  REFERENCES observations(id) ON DELETE CASCADE, coach_id TEXT NOT NULL,\n"
+    "  seen_at INTEGER NOT NULL, PRIMARY KEY (observation_id, coach_id)) WITHOUT ROWID;\n"
+    "CREATE TABLE IF NOT EXISTS console_archive (observation_id TEXT PRIMARY KEY\n"
+    "  REFERENCES observations(id) ON DELETE CASCADE, coach_id TEXT NOT NULL,\n"
+    "  reason TEXT NOT NULL, archived_at INTEGER NOT NULL) WITHOUT ROWID;\n"
+    "CREATE TABLE IF NOT EXISTS console_admins (coach_id TEXT PRIMARY KEY\n"
+    "  REFERENCES coaches(id)) WITHOUT ROWID;\n"
+    "ALTER TABLE devices ADD COLUMN last_seen_at INTEGER;\n";
+
+const char *const cst_migrations[] = { m1, m2 };
 const int cst_migration_count = (int)(sizeof(cst_migrations) / sizeof(cst_migrations[0]));

@@ -39,7 +39,8 @@ export const steps = [
   ['tablets show last contact, and one silent for 3 days is flagged', async (w) => {
     const old = w.devices.get(w.demo.locations[0].id);
     sql(w.dir, `UPDATE devices SET created_at = created_at - ${5 * DAY} WHERE id = '${old.id}';
-      UPDATE records SET received_at = received_at - ${4 * DAY} WHERE device_id = '${old.id}';`);
+      UPDATE records SET received_at = received_at - ${4 * DAY} WHERE device_id = '${old.id}';
+      UPDATE devices SET last_seen_at = last_seen_at - ${4 * DAY} WHERE id = '${old.id}';`);
     await w.page.click('a.tab[href="#/beheer/apparaten"]');
     await w.page.waitForSelector('tr[data-device]');
     await settle(w.page);
