@@ -8,12 +8,14 @@
 #define CCLI_H
 #include "vp_error.h"
 #include <stdbool.h>
+#include <stdint.h>
 
 #define CCLI_MAX_LOCATIONS 32
 
 struct ccli_args {
     const char *data, *listen, *tls_cert, *tls_key, *name, *org, *email, *location;
     const char *to, *from, *device, *rate, *threads;
+    const char *signal_days, *case_days; /* retention overrides */
     const char *locations[CCLI_MAX_LOCATIONS];
     int nlocations;
     bool insecure_http;
@@ -28,6 +30,9 @@ void ccli_say_error(const char *key, ...);
 int ccli_fail(vp_result res);
 
 int ccli_serve(const struct ccli_args *a);
+/* The retention periods from --signal-days/--case-days or the defaults;
+ * false (after saying why) for a value that is not 30-3650 days. */
+bool ccli_retention_days(const struct ccli_args *a, int64_t *signal_days, int64_t *case_days);
 int ccli_demo(const struct ccli_args *a);
 
 #endif

@@ -10,6 +10,8 @@
 #include "vp_platform.h"
 #include "vp_str.h"
 #include <pthread.h>
+#include "vp_time.h"
+#include <errno.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -80,6 +82,26 @@ static bool read_config(const struct ccli_args *a, struct chttp_config *cfg, cha
     return true;
 }
 
+bool ccli_retention_days(const struct ccli_args *a, int64_t *signal_days, int64_t *case_days)
+{
+    *signal_days = CSTORE_SIGNAL_DAYS;
+    *case_days = CSTORE_CASE_DAYS;
+    if ((a->signal_days && !vp_parse_i64(a->signal_days, 30, 3650, signal_days)) ||
+        (a->case_days && !vp_parse_i64(a->case_days, 30, 3650, case_days))) {
+        ccli_say_error("central.usage.retention", NULL);
+        return false;
+    }
+    return true;
+}
+
+/* Retention runs at start and every hour; a failure is logged, not fatal. */
+static void purge_now(struct cstore *st, const struct capp_options *opt)
+{
+    vp_result res = cstore_purge(st, vp_now_ms(), opt->signal_days, opt->case_days, NULL);
+    if (res)
+        vp_warn("retention: purge failed: %s", vp_result_name(res));
+}
+
 static int serve_until_signal(struct cstore *st, const struct chttp_config *cfg,
                               const struct capp_options *opt)
 {
@@ -110,7 +132,15 @@ static int serve_until_signal(struct cstore *st, const struct chttp_config *cfg,
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
-    sigwait(&set, &sig);
+    purge_now(st, opt);
+    for (;;) {
+        struct timespec hour = { 3600, 0 };
+        sig = sigtimedwait(&set, NULL, &hour);
+        if (sig == SIGTERM || sig == SIGINT)
+            break;
+        if (sig < 0 && errno == EAGAIN)
+            purge_now(st, opt);
+    }
     vp_info("signal %d: stopping", sig);
     chttp_stop(srv, 10000);
     capp_release(&app);
@@ -134,6 +164,8 @@ int ccli_serve(const struct ccli_args *a)
         return CCLI_USAGE;
     }
     opt.device_rate_per_min = (double)rate;
+    if (!ccli_retention_days(a, &opt.signal_days, &opt.case_days))
+        goto out;
     if (!read_config(a, &cfg, host, sizeof(host), &cert, &key))
         goto out;
     /* every thread inherits this mask: only sigwait() sees the signals */

@@ -243,4 +243,20 @@ vp_result cstore_export(struct cstore *st, const char *coach_id, enum cstore_exp
                         const char *location_id, const char *ip, int64_t now_ms,
                         struct vp_buf *csv);
 
+/* ---- retention (cstore_retention.c) ---- */
+
+#define CSTORE_SIGNAL_DAYS 365 /* unlinked signals */
+#define CSTORE_CASE_DAYS   730 /* case files after closing */
+
+struct cstore_purge_stats {
+    int64_t signals; /* observations removed */
+    int64_t cases;   /* closed case files removed */
+};
+
+/* Removes unlinked signals received more than signal_days ago and closed
+ * case files closed more than case_days ago, in one transaction, audited.
+ * VP_ERR_INVALID for a period under one day. */
+vp_result cstore_purge(struct cstore *st, int64_t now_ms, int64_t signal_days, int64_t case_days,
+                       struct cstore_purge_stats *out);
+
 #endif

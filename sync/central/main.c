@@ -55,10 +55,20 @@ static bool parse_args(int argc, char **argv, struct ccli_args *a)
         size_t offset;
     } opts[] = {
 #define O(n, f) { n, offsetof(struct ccli_args, f) }
-        O("--data", data),       O("--listen", listen),   O("--tls-cert", tls_cert),
-        O("--tls-key", tls_key), O("--name", name),       O("--org", org),
-        O("--email", email),     O("--to", to),           O("--from", from),
-        O("--device", device),   O("--rate-limit", rate), O("--threads", threads),
+        O("--data", data),
+        O("--listen", listen),
+        O("--tls-cert", tls_cert),
+        O("--tls-key", tls_key),
+        O("--name", name),
+        O("--org", org),
+        O("--email", email),
+        O("--to", to),
+        O("--from", from),
+        O("--device", device),
+        O("--rate-limit", rate),
+        O("--threads", threads),
+        O("--signal-days", signal_days),
+        O("--case-days", case_days),
 #undef O
     };
     for (int i = 2; i < argc; i++) {
@@ -203,15 +213,27 @@ static int cmd_restore(const struct ccli_args *a)
     return res ? ccli_fail(res) : CCLI_OK;
 }
 
+static int cmd_purge(const struct ccli_args *a, struct cstore *st)
+{
+    struct cstore_purge_stats n;
+    int64_t signal_days, case_days;
+    vp_result res;
+    if (!ccli_retention_days(a, &signal_days, &case_days))
+        return CCLI_USAGE;
+    res = cstore_purge(st, vp_now_ms(), signal_days, case_days, &n);
+    if (res)
+        return ccli_fail(res);
+    printf("%lld\t%lld\n", (long long)n.signals, (long long)n.cases);
+    return CCLI_OK;
+}
+
 static const struct {
     const char *name;
     int (*fn)(const struct ccli_args *, struct cstore *);
 } store_cmds[] = {
-    { "add-location", cmd_add_location },
-    { "add-coach", cmd_add_coach },
-    { "enroll-code", cmd_enroll_code },
-    { "export", cmd_export },
-    { "backup", cmd_backup },
+    { "purge", cmd_purge },          { "add-location", cmd_add_location },
+    { "add-coach", cmd_add_coach },  { "enroll-code", cmd_enroll_code },
+    { "export", cmd_export },        { "backup", cmd_backup },
     { "revoke-device", cmd_revoke },
 };
 
