@@ -139,6 +139,35 @@ vp_result ds_query_int(struct devstore *s, int64_t *out, const char *sql, const 
     return res;
 }
 
+vp_result ds_collect(struct devstore *s, sqlite3_stmt *st, size_t item_size, ds_row_fn read,
+                     void **out, size_t *n)
+{
+    size_t cap = 8, count = 0;
+    char *list;
+    bool row = true;
+    vp_result res;
+    *out = NULL;
+    *n = 0;
+    if (!st)
+        return VP_ERR_INTERNAL;
+    list = vp_xmalloc(cap * item_size);
+    while (!(res = ds_step(s, st, &row)) && row) {
+        if (count == cap)
+            list = vp_xrealloc(list, (cap *= 2) * item_size);
+        memset(list + count * item_size, 0, item_size);
+        read(st, list + count * item_size);
+        count++;
+    }
+    sqlite3_reset(st);
+    if (res) {
+        free(list);
+        return res;
+    }
+    *out = list;
+    *n = count;
+    return VP_OK;
+}
+
 void ds_col_text(sqlite3_stmt *st, int i, char *out, size_t size)
 {
     const unsigned char *t = sqlite3_column_text(st, i);

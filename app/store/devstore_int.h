@@ -45,6 +45,13 @@ void ds_rollback(struct devstore *s);
 /* Commits if res is VP_OK, else rolls back; returns the final result. */
 vp_result ds_finish(struct devstore *s, vp_result res);
 
+/* Reads one row of a list into item. */
+typedef void (*ds_row_fn)(sqlite3_stmt *st, void *item);
+/* Steps st to the end, reading each row with read into a malloc'ed array of
+ * items of item_size bytes. On error *out is NULL and *n is 0. */
+vp_result ds_collect(struct devstore *s, sqlite3_stmt *st, size_t item_size, ds_row_fn read,
+                     void **out, size_t *n);
+
 /* Copies column i as text into out (size bytes); "" for NULL. */
 void ds_col_text(sqlite3_stmt *st, int i, char *out, size_t size);
 

@@ -280,6 +280,13 @@ vp_result devstore_observation_undo(struct devstore *s, const char *id, const ch
     return ds_finish(s, res);
 }
 
+static void read_obs_item(sqlite3_stmt *st, void *item)
+{
+    struct dev_obs_item *it = item;
+    read_observation(st, &it->obs);
+    ds_col_text(st, 15, it->staff_name, sizeof(it->staff_name));
+}
+
 vp_result devstore_child_observations(struct devstore *s, const char *child_id, size_t limit,
                                       struct dev_obs_item **out, size_t *n)
 {
@@ -291,33 +298,21 @@ vp_result devstore_child_observations(struct devstore *s, const char *child_id, 
                    " AND NOT EXISTS (SELECT 1 FROM observations c WHERE c.corrects = o.id)"
                    " ORDER BY o.id DESC LIMIT ?2",
                    "si", child_id, (int64_t)limit);
-    size_t cap = 8, count = 0;
-    struct dev_obs_item *list;
-    bool row = true;
-    vp_result res;
-    *out = NULL;
-    *n = 0;
-    if (!st)
-        return VP_ERR_INTERNAL;
-    list = vp_xmalloc(cap * sizeof(*list));
-    while (!(res = ds_step(s, st, &row)) && row) {
-        if (count == cap)
-            list = vp_xrealloc(list, (cap *= 2) * sizeof(*list));
-        read_observation(st, &list[count].obs);
-        ds_col_text(st, 15, list[count].staff_name, sizeof(list[count].staff_name));
-        count++;
-    }
-    sqlite3_reset(st);
-    if (res) {
-        free(list);
-        return res;
-    }
-    *out = list;
-    *n = count;
-    return VP_OK;
+    return ds_collect(s, st, sizeof(**out), read_obs_item, (void **)out, n);
 }
 
 /* ---- advice and cases ---- */
+
+static void read_advice(sqlite3_stmt *st, void *item)
+{
+    struct dev_advice *a = item;
+    ds_col_text(st, 0, a->id, sizeof(a->id));
+    ds_col_text(st, 1, a->child_id, sizeof(a->child_id));
+    ds_col_text(st, 2, a->text, sizeof(a->text));
+    ds_col_text(st, 3, a->author, sizeof(a->author));
+    a->created_ms = sqlite3_column_int64(st, 4);
+    a->read_ms = sqlite3_column_int64(st, 5);
+}
 
 vp_result devstore_child_advice(struct devstore *s, const char *child_id, struct dev_advice **out,
                                 size_t *n)
@@ -327,35 +322,7 @@ vp_result devstore_child_advice(struct devstore *s, const char *child_id, struct
                                   " FROM advice WHERE child_id = ?1"
                                   " ORDER BY created_at DESC, id DESC",
                                   "s", child_id);
-    size_t cap = 4, count = 0;
-    struct dev_advice *list;
-    bool row = true;
-    vp_result res;
-    *out = NULL;
-    *n = 0;
-    if (!st)
-        return VP_ERR_INTERNAL;
-    list = vp_xmalloc(cap * sizeof(*list));
-    while (!(res = ds_step(s, st, &row)) && row) {
-        struct dev_advice *a;
-        if (count == cap)
-            list = vp_xrealloc(list, (cap *= 2) * sizeof(*list));
-        a = &list[count++];
-        ds_col_text(st, 0, a->id, sizeof(a->id));
-        ds_col_text(st, 1, a->child_id, sizeof(a->child_id));
-        ds_col_text(st, 2, a->text, sizeof(a->text));
-        ds_col_text(st, 3, a->author, sizeof(a->author));
-        a->created_ms = sqlite3_column_int64(st, 4);
-        a->read_ms = sqlite3_column_int64(st, 5);
-    }
-    sqlite3_reset(st);
-    if (res) {
-        free(list);
-        return res;
-    }
-    *out = list;
-    *n = count;
-    return VP_OK;
+    return ds_collect(s, st, sizeof(**out), read_advice, (void **)out, n);
 }
 
 vp_result devstore_child_case(struct devstore *s, const char *child_id, struct vp_case *out)
@@ -578,38 +545,22 @@ vp_result devstore_batch_finish(struct devstore *s, const char *batch_id,
     return ds_finish(s, res);
 }
 
+static void read_quarantined(sqlite3_stmt *st, void *item)
+{
+    struct dev_quarantined *q = item;
+    ds_col_text(st, 0, q->id, sizeof(q->id));
+    ds_col_text(st, 1, q->type, sizeof(q->type));
+    ds_col_text(st, 2, q->reason, sizeof(q->reason));
+    q->created_ms = sqlite3_column_int64(st, 3);
+}
+
 vp_result devstore_quarantined(struct devstore *s, struct dev_quarantined **out, size_t *n)
 {
     sqlite3_stmt *st = ds_prepare(s,
                                   "SELECT record_id, type, coalesce(reason, ''), created_at"
                                   " FROM outbox WHERE state = 'quarantined' ORDER BY seq",
                                   NULL);
-    size_t cap = 4, count = 0;
-    struct dev_quarantined *list;
-    bool row = true;
-    vp_result res;
-    *out = NULL;
-    *n = 0;
-    if (!st)
-        return VP_ERR_INTERNAL;
-    list = vp_xmalloc(cap * sizeof(*list));
-    while (!(res = ds_step(s, st, &row)) && row) {
-        if (count == cap)
-            list = vp_xrealloc(list, (cap *= 2) * sizeof(*list));
-        ds_col_text(st, 0, list[count].id, sizeof(list[count].id));
-        ds_col_text(st, 1, list[count].type, sizeof(list[count].type));
-        ds_col_text(st, 2, list[count].reason, sizeof(list[count].reason));
-        list[count].created_ms = sqlite3_column_int64(st, 3);
-        count++;
-    }
-    sqlite3_reset(st);
-    if (res) {
-        free(list);
-        return res;
-    }
-    *out = list;
-    *n = count;
-    return VP_OK;
+    return ds_collect(s, st, sizeof(**out), read_quarantined, (void **)out, n);
 }
 
 vp_result devstore_outbox_requeue_all(struct devstore *s, const char *new_epoch)

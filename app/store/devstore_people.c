@@ -101,6 +101,14 @@ vp_result devstore_group_update(struct devstore *s, const char *group_id, const 
     return ds_finish(s, res);
 }
 
+static void read_group(sqlite3_stmt *st, void *item)
+{
+    struct dev_group *g = item;
+    ds_col_text(st, 0, g->id, sizeof(g->id));
+    ds_col_text(st, 1, g->name, sizeof(g->name));
+    g->archived = sqlite3_column_int(st, 2) != 0;
+}
+
 vp_result devstore_groups(struct devstore *s, bool include_archived, struct dev_group **out,
                           size_t *n)
 {
@@ -108,31 +116,7 @@ vp_result devstore_groups(struct devstore *s, bool include_archived, struct dev_
                                   "SELECT id, name, archived FROM groups"
                                   " WHERE archived = 0 OR ?1 ORDER BY name COLLATE NOCASE, id",
                                   "b", include_archived ? 1 : 0);
-    size_t cap = 8, count = 0;
-    struct dev_group *list;
-    bool row = true;
-    vp_result res = VP_OK;
-    *out = NULL;
-    *n = 0;
-    if (!st)
-        return VP_ERR_INTERNAL;
-    list = vp_xmalloc(cap * sizeof(*list));
-    while (!(res = ds_step(s, st, &row)) && row) {
-        if (count == cap)
-            list = vp_xrealloc(list, (cap *= 2) * sizeof(*list));
-        ds_col_text(st, 0, list[count].id, sizeof(list[count].id));
-        ds_col_text(st, 1, list[count].name, sizeof(list[count].name));
-        list[count].archived = sqlite3_column_int(st, 2) != 0;
-        count++;
-    }
-    sqlite3_reset(st);
-    if (res) {
-        free(list);
-        return res;
-    }
-    *out = list;
-    *n = count;
-    return VP_OK;
+    return ds_collect(s, st, sizeof(**out), read_group, (void **)out, n);
 }
 
 /* ---- children ---- */
@@ -248,8 +232,9 @@ vp_result devstore_child_update(struct devstore *s, const char *child_id, const 
     "SELECT c.id, c.group_id, c.first_name, c.birth_month, c.pseudonym, c.archived,"               \
     " (SELECT count(*) FROM advice a WHERE a.child_id = c.id AND a.read_at = 0) FROM children c"
 
-static void read_child(sqlite3_stmt *st, struct dev_child *c)
+static void read_child(sqlite3_stmt *st, void *item)
 {
+    struct dev_child *c = item;
     ds_col_text(st, 0, c->id, sizeof(c->id));
     ds_col_text(st, 1, c->group_id, sizeof(c->group_id));
     ds_col_text(st, 2, c->first_name, sizeof(c->first_name));
@@ -284,28 +269,7 @@ vp_result devstore_children(struct devstore *s, const char *group_id, bool inclu
                                                 " AND (c.archived = 0 OR ?2)"
                                                 " ORDER BY c.first_name COLLATE NOCASE, c.id",
                                   "sb", group_id, include_archived ? 1 : 0);
-    size_t cap = 16, count = 0;
-    struct dev_child *list;
-    bool row = true;
-    vp_result res;
-    *out = NULL;
-    *n = 0;
-    if (!st)
-        return VP_ERR_INTERNAL;
-    list = vp_xmalloc(cap * sizeof(*list));
-    while (!(res = ds_step(s, st, &row)) && row) {
-        if (count == cap)
-            list = vp_xrealloc(list, (cap *= 2) * sizeof(*list));
-        read_child(st, &list[count++]);
-    }
-    sqlite3_reset(st);
-    if (res) {
-        free(list);
-        return res;
-    }
-    *out = list;
-    *n = count;
-    return VP_OK;
+    return ds_collect(s, st, sizeof(**out), read_child, (void **)out, n);
 }
 
 /* ---- staff ---- */
@@ -432,8 +396,9 @@ vp_result devstore_staff_set_pin(struct devstore *s, const char *staff_id, const
 #define STAFF_COLUMNS                                                                              \
     "SELECT id, display_name, role, archived, failed_attempts, locked_until FROM staff"
 
-static void read_staff(sqlite3_stmt *st, struct dev_staff *m)
+static void read_staff(sqlite3_stmt *st, void *item)
 {
+    struct dev_staff *m = item;
     char role[16];
     ds_col_text(st, 0, m->id, sizeof(m->id));
     ds_col_text(st, 1, m->display_name, sizeof(m->display_name));
@@ -468,28 +433,7 @@ vp_result devstore_staff(struct devstore *s, bool include_archived, struct dev_s
                                   STAFF_COLUMNS " WHERE archived = 0 OR ?1"
                                                 " ORDER BY display_name COLLATE NOCASE, id",
                                   "b", include_archived ? 1 : 0);
-    size_t cap = 8, count = 0;
-    struct dev_staff *list;
-    bool row = true;
-    vp_result res;
-    *out = NULL;
-    *n = 0;
-    if (!st)
-        return VP_ERR_INTERNAL;
-    list = vp_xmalloc(cap * sizeof(*list));
-    while (!(res = ds_step(s, st, &row)) && row) {
-        if (count == cap)
-            list = vp_xrealloc(list, (cap *= 2) * sizeof(*list));
-        read_staff(st, &list[count++]);
-    }
-    sqlite3_reset(st);
-    if (res) {
-        free(list);
-        return res;
-    }
-    *out = list;
-    *n = count;
-    return VP_OK;
+    return ds_collect(s, st, sizeof(**out), read_staff, (void **)out, n);
 }
 
 vp_result devstore_staff_unlock(struct devstore *s, const char *staff_id, const char *pin,
