@@ -11,49 +11,6 @@
 
 #define EXPORT_MAX_ROWS 1000000
 
-/* One CSV field: quoted when needed; text a spreadsheet would run as a
- * formula (=, +, -, @ first) gets a leading apostrophe. */
-static void csv_field(struct vp_buf *out, const char *s, bool first)
-{
-    bool quote = strpbrk(s, ",;\"\r\n") != NULL;
-    if (!first)
-        vp_buf_addch(out, ',');
-    if (quote)
-        vp_buf_addch(out, '"');
-    if (s[0] && strchr("=+-@", s[0]))
-        vp_buf_addch(out, '\'');
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            vp_buf_addch(out, '"');
-        vp_buf_addch(out, *p);
-    }
-    if (quote)
-        vp_buf_addch(out, '"');
-}
-
-static void csv_value(struct vp_buf *out, json_t *v, bool first)
-{
-    char num[32];
-    if (json_is_string(v)) {
-        csv_field(out, json_string_value(v), first);
-    } else if (json_is_integer(v)) {
-        snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
-        csv_field(out, num, first);
-    } else if (json_is_boolean(v)) {
-        csv_field(out, json_is_true(v) ? "yes" : "no", first);
-    } else if (json_is_array(v)) {
-        struct vp_buf b = VP_BUF_INIT;
-        for (size_t i = 0; i < json_array_size(v); i++) {
-            const char *s = json_string_value(json_array_get(v, i));
-            vp_buf_addf(&b, "%s%s", i ? " " : "", s ? s : "");
-        }
-        csv_field(out, b.data ? b.data : "", first);
-        vp_buf_release(&b);
-    } else {
-        csv_field(out, "", first);
-    }
-}
-
 static const char *const signal_cols[] = {
     "id",         "received_at", "device_time", "location", "group",    "child_id",  "pseudonym",
     "first_name", "age_months",  "level",       "signals",  "labels",   "frequency", "situation",
@@ -88,7 +45,7 @@ static const char *const case_cols[] = { "child_id",
 static void header(struct vp_buf *out, const char *const cols[])
 {
     for (int i = 0; cols[i]; i++)
-        csv_field(out, cols[i], i == 0);
+        cst_csv_field(out, cols[i], i == 0);
     vp_buf_adds(out, "\r\n");
 }
 
@@ -123,7 +80,7 @@ static void signal_rows(struct vp_buf *out, const struct vp_catalog *cat, json_t
             json_t *v = json_object_get(row, signal_cols[i]);
             if (!v && child)
                 v = json_object_get(child, signal_cols[i]);
-            csv_value(out, v, i == 0);
+            cst_csv_value(out, v, i == 0);
         }
         vp_buf_adds(out, "\r\n");
     }
@@ -144,7 +101,7 @@ static void case_rows(struct vp_buf *out, json_t *rows, const char *status)
             json_t *v = json_object_get(row, case_cols[i]);
             if (!v && kase)
                 v = json_object_get(kase, case_cols[i]);
-            csv_value(out, v, i == 0);
+            cst_csv_value(out, v, i == 0);
         }
         vp_buf_adds(out, "\r\n");
     }

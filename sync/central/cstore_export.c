@@ -10,16 +10,16 @@
 
 #define EXPORT_MAX_ROWS 1000000
 
-/* One CSV field: quoted when needed; text that a spreadsheet would run as a
+/* One CSV field (RFC 4180 quoting). A field that could start a spreadsheet
  * formula (=, +, -, @ first) gets a leading apostrophe. */
-static void csv_field(struct vp_buf *out, const char *s, bool first)
+void cst_csv_field(struct vp_buf *out, const char *s, bool first)
 {
-    bool quote = strpbrk(s, ",\"\r\n") != NULL;
+    bool quote = strpbrk(s, ",;\"\r\n") != NULL;
     if (!first)
         vp_buf_addch(out, ',');
     if (quote)
         vp_buf_addch(out, '"');
-    if (strchr("=+-@", s[0]) && s[0])
+    if (s[0] && strchr("=+-@", s[0]))
         vp_buf_addch(out, '\'');
     for (const char *p = s; *p; p++) {
         if (*p == '"')
@@ -30,27 +30,26 @@ static void csv_field(struct vp_buf *out, const char *s, bool first)
         vp_buf_addch(out, '"');
 }
 
-/* Writes a JSON value of a row as CSV text. */
-static void csv_value(struct vp_buf *out, json_t *v, bool first)
+void cst_csv_value(struct vp_buf *out, json_t *v, bool first)
 {
     char num[32];
     if (json_is_string(v)) {
-        csv_field(out, json_string_value(v), first);
+        cst_csv_field(out, json_string_value(v), first);
     } else if (json_is_integer(v)) {
         snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
-        csv_field(out, num, first);
+        cst_csv_field(out, num, first);
     } else if (json_is_boolean(v)) {
-        csv_field(out, json_is_true(v) ? "yes" : "no", first);
+        cst_csv_field(out, json_is_true(v) ? "yes" : "no", first);
     } else if (json_is_array(v)) {
         struct vp_buf b = VP_BUF_INIT;
         for (size_t i = 0; i < json_array_size(v); i++) {
-            const char *s = json_string_value(json_array_get(v, i));
-            vp_buf_addf(&b, "%s%s", i ? " " : "", s ? s : "");
+            const char *t = json_string_value(json_array_get(v, i));
+            vp_buf_addf(&b, "%s%s", i ? " " : "", t ? t : "");
         }
-        csv_field(out, b.data, first);
+        cst_csv_field(out, b.data, first);
         vp_buf_release(&b);
     } else {
-        csv_field(out, "", first);
+        cst_csv_field(out, "", first);
     }
 }
 
@@ -93,7 +92,7 @@ static const char *const case_cols[] = { "child_id",
 static void csv_rows(struct vp_buf *out, json_t *rows, const char *const cols[], bool nested)
 {
     for (int i = 0; cols[i]; i++)
-        csv_field(out, cols[i], i == 0);
+        cst_csv_field(out, cols[i], i == 0);
     vp_buf_adds(out, "\r\n");
     for (size_t r = 0; r < json_array_size(rows); r++) {
         json_t *row = json_array_get(rows, r);
@@ -102,7 +101,7 @@ static void csv_rows(struct vp_buf *out, json_t *rows, const char *const cols[],
             json_t *v = json_object_get(row, cols[i]);
             if (!v && kase)
                 v = json_object_get(kase, cols[i]);
-            csv_value(out, v, i == 0);
+            cst_csv_value(out, v, i == 0);
         }
         vp_buf_adds(out, "\r\n");
     }

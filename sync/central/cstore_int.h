@@ -6,6 +6,7 @@
 #ifndef CSTORE_INT_H
 #define CSTORE_INT_H
 #include "cstore.h"
+#include "vp_buf.h"
 #include "vp_catalog.h"
 #include <pthread.h>
 #include <sqlite3.h>
@@ -79,6 +80,12 @@ json_t *cst_child_view(struct cconn *c, const char *child_id, int64_t now_ms);
 json_t *cst_case_json(struct cconn *c, const char *child_id);
 vp_result cst_audit(struct cconn *c, const char *coach_id, const char *action, const char *child_id,
                     const char *location_id, const char *detail, const char *ip, int64_t now_ms);
+
+/* CSV writing shared by the CLI export and the console's CSV (cstore_export.c):
+ * one field with RFC 4180 quoting and a leading apostrophe before anything a
+ * spreadsheet would run as a formula; a JSON value as such a field. */
+void cst_csv_field(struct vp_buf *out, const char *s, bool first);
+void cst_csv_value(struct vp_buf *out, json_t *v, bool first);
 
 /* The schema's numbered migrations (cstore_schema.c). */
 extern const char *const cst_migrations[];
