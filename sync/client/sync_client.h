@@ -36,11 +36,11 @@ struct sync_report {
     int64_t pushed;   /* records sent in this round */
     int64_t acked;    /* stored or duplicate */
     int64_t quarantined;
-    int64_t pulled;   /* changes applied */
-    int64_t pending;  /* records still waiting afterwards */
-    int http_status;  /* last HTTP status seen, 0 if none */
+    int64_t pulled;     /* changes applied */
+    int64_t pending;    /* records still waiting afterwards */
+    int http_status;    /* last HTTP status seen, 0 if none */
     long retry_after_s; /* the server's Retry-After of the last answer, -1 if none */
-    int64_t bytes_up; /* on the wire: HTTP headers and bodies, compressed */
+    int64_t bytes_up;   /* on the wire: HTTP headers and bodies, compressed */
     int64_t bytes_down;
     char message[256]; /* plain sentence in the current language, "" if ok */
 };
