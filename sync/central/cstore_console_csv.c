@@ -16,39 +16,6 @@ static const char *const signal_cols[] = {
     "first_name", "age_months",  "level",       "signals",  "labels",   "frequency", "situation",
     "note",       "staff",       "case_status", "seen",     "archived", NULL
 };
-static const char *const case_cols[] = { "child_id",
-                                         "location",
-                                         "group",
-                                         "pseudonym",
-                                         "first_name",
-                                         "age_months",
-                                         "status",
-                                         "consent",
-                                         "parent_talk",
-                                         "consultation",
-                                         "referred_to",
-                                         "closed_reason",
-                                         "next_action",
-                                         "next_action_owner",
-                                         "next_action_due",
-                                         "follow_up_date",
-                                         "first_signal_at",
-                                         "last_signal_at",
-                                         "signal_count",
-                                         "max_level",
-                                         "days_to_parent_talk",
-                                         "days_to_consultation",
-                                         "days_to_referral",
-                                         "days_to_support",
-                                         NULL };
-
-static void header(struct vp_buf *out, const char *const cols[])
-{
-    for (int i = 0; cols[i]; i++)
-        cst_csv_field(out, cols[i], i == 0);
-    vp_buf_adds(out, "\r\n");
-}
-
 /* The Dutch labels of a signal row's codes, joined with " / ". */
 static json_t *labels(const struct vp_catalog *cat, json_t *codes)
 {
@@ -70,19 +37,13 @@ static void signal_rows(struct vp_buf *out, const struct vp_catalog *cat, json_t
            *children = json_object_get(inbox, "children");
     size_t r;
     json_t *row;
-    header(out, signal_cols);
+    cst_csv_header(out, signal_cols);
     json_array_foreach(rows, r, row)
     {
         json_t *child =
             json_object_get(children, json_string_value(json_object_get(row, "child_id")));
         json_object_set_new(row, "labels", labels(cat, json_object_get(row, "signals")));
-        for (int i = 0; signal_cols[i]; i++) {
-            json_t *v = json_object_get(row, signal_cols[i]);
-            if (!v && child)
-                v = json_object_get(child, signal_cols[i]);
-            cst_csv_value(out, v, i == 0);
-        }
-        vp_buf_adds(out, "\r\n");
+        cst_csv_row(out, row, child, signal_cols);
     }
 }
 
@@ -90,20 +51,14 @@ static void case_rows(struct vp_buf *out, json_t *rows, const char *status)
 {
     size_t r;
     json_t *row;
-    header(out, case_cols);
+    cst_csv_header(out, cst_csv_case_cols);
     json_array_foreach(rows, r, row)
     {
         json_t *kase = json_object_get(row, "case");
         const char *st = json_string_value(json_object_get(kase, "status"));
         if (status && !strcmp(status, "open") && st && !strcmp(st, "closed"))
             continue;
-        for (int i = 0; case_cols[i]; i++) {
-            json_t *v = json_object_get(row, case_cols[i]);
-            if (!v && kase)
-                v = json_object_get(kase, case_cols[i]);
-            cst_csv_value(out, v, i == 0);
-        }
-        vp_buf_adds(out, "\r\n");
+        cst_csv_row(out, row, kase, cst_csv_case_cols);
     }
 }
 

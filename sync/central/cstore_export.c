@@ -63,47 +63,57 @@ static const char *const signal_cols[] = { "id",           "received_at",
                                            "consultation", "retracted",
                                            "corrects",     "case_status",
                                            "note",         NULL };
-static const char *const case_cols[] = { "child_id",
-                                         "location",
-                                         "group",
-                                         "pseudonym",
-                                         "first_name",
-                                         "age_months",
-                                         "status",
-                                         "consent",
-                                         "parent_talk",
-                                         "consultation",
-                                         "referred_to",
-                                         "closed_reason",
-                                         "next_action",
-                                         "next_action_owner",
-                                         "next_action_due",
-                                         "follow_up_date",
-                                         "first_signal_at",
-                                         "last_signal_at",
-                                         "signal_count",
-                                         "max_level",
-                                         "days_to_parent_talk",
-                                         "days_to_consultation",
-                                         "days_to_referral",
-                                         "days_to_support",
-                                         NULL };
+/* The case columns, the same in the CLI export and the console's CSV. */
+const char *const cst_csv_case_cols[] = { "child_id",
+                                          "location",
+                                          "group",
+                                          "pseudonym",
+                                          "first_name",
+                                          "age_months",
+                                          "status",
+                                          "consent",
+                                          "parent_talk",
+                                          "consultation",
+                                          "referred_to",
+                                          "closed_reason",
+                                          "next_action",
+                                          "next_action_owner",
+                                          "next_action_due",
+                                          "follow_up_date",
+                                          "first_signal_at",
+                                          "last_signal_at",
+                                          "signal_count",
+                                          "max_level",
+                                          "days_to_parent_talk",
+                                          "days_to_consultation",
+                                          "days_to_referral",
+                                          "days_to_support",
+                                          NULL };
 
-static void csv_rows(struct vp_buf *out, json_t *rows, const char *const cols[], bool nested)
+void cst_csv_header(struct vp_buf *out, const char *const cols[])
 {
     for (int i = 0; cols[i]; i++)
         cst_csv_field(out, cols[i], i == 0);
     vp_buf_adds(out, "\r\n");
+}
+
+void cst_csv_row(struct vp_buf *out, json_t *row, json_t *fallback, const char *const cols[])
+{
+    for (int i = 0; cols[i]; i++) {
+        json_t *v = json_object_get(row, cols[i]);
+        if (!v && fallback)
+            v = json_object_get(fallback, cols[i]);
+        cst_csv_value(out, v, i == 0);
+    }
+    vp_buf_adds(out, "\r\n");
+}
+
+static void csv_rows(struct vp_buf *out, json_t *rows, const char *const cols[], bool nested)
+{
+    cst_csv_header(out, cols);
     for (size_t r = 0; r < json_array_size(rows); r++) {
         json_t *row = json_array_get(rows, r);
-        json_t *kase = nested ? json_object_get(row, "case") : NULL;
-        for (int i = 0; cols[i]; i++) {
-            json_t *v = json_object_get(row, cols[i]);
-            if (!v && kase)
-                v = json_object_get(kase, cols[i]);
-            cst_csv_value(out, v, i == 0);
-        }
-        vp_buf_adds(out, "\r\n");
+        cst_csv_row(out, row, nested ? json_object_get(row, "case") : NULL, cols);
     }
 }
 
@@ -122,7 +132,7 @@ vp_result cstore_export(struct cstore *st, const char *coach_id, enum cstore_exp
         res = cstore_cases_list(st, coach_id, &f, now_ms, &rows);
     if (res)
         return res;
-    csv_rows(csv, rows, kind == CSTORE_EXPORT_SIGNALS ? signal_cols : case_cols,
+    csv_rows(csv, rows, kind == CSTORE_EXPORT_SIGNALS ? signal_cols : cst_csv_case_cols,
              kind == CSTORE_EXPORT_CASES);
     json_decref(rows);
     return cstore_audit(st, coach_id,

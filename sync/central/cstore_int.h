@@ -86,6 +86,11 @@ vp_result cst_audit(struct cconn *c, const char *coach_id, const char *action, c
  * spreadsheet would run as a formula; a JSON value as such a field. */
 void cst_csv_field(struct vp_buf *out, const char *s, bool first);
 void cst_csv_value(struct vp_buf *out, json_t *v, bool first);
+/* The column line, and one row: each column from row, else from fallback
+ * (may be NULL), CRLF-terminated. */
+void cst_csv_header(struct vp_buf *out, const char *const cols[]);
+void cst_csv_row(struct vp_buf *out, json_t *row, json_t *fallback, const char *const cols[]);
+extern const char *const cst_csv_case_cols[];
 
 /* The schema's numbered migrations (cstore_schema.c). */
 extern const char *const cst_migrations[];
