@@ -168,6 +168,23 @@ vp_result ds_collect(struct devstore *s, sqlite3_stmt *st, size_t item_size, ds_
     return VP_OK;
 }
 
+vp_result ds_get_one(struct devstore *s, sqlite3_stmt *st, size_t item_size, ds_row_fn read,
+                     void *item)
+{
+    bool row;
+    vp_result res;
+    memset(item, 0, item_size);
+    if (!st)
+        return VP_ERR_INTERNAL;
+    res = ds_step(s, st, &row);
+    if (!res && !row)
+        res = VP_ERR_NOT_FOUND;
+    if (!res)
+        read(st, item);
+    sqlite3_reset(st);
+    return res;
+}
+
 void ds_col_text(sqlite3_stmt *st, int i, char *out, size_t size)
 {
     const unsigned char *t = sqlite3_column_text(st, i);

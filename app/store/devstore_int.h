@@ -52,6 +52,11 @@ typedef void (*ds_row_fn)(sqlite3_stmt *st, void *item);
 vp_result ds_collect(struct devstore *s, sqlite3_stmt *st, size_t item_size, ds_row_fn read,
                      void **out, size_t *n);
 
+/* Steps st once and reads the row into item (zeroed first).
+ * VP_ERR_NOT_FOUND if there is no row. */
+vp_result ds_get_one(struct devstore *s, sqlite3_stmt *st, size_t item_size, ds_row_fn read,
+                     void *item);
+
 /* Copies column i as text into out (size bytes); "" for NULL. */
 void ds_col_text(sqlite3_stmt *st, int i, char *out, size_t size);
 

@@ -160,8 +160,9 @@ vp_result devstore_observation_record(struct devstore *s, struct vp_observation 
     return res;
 }
 
-static void read_observation(sqlite3_stmt *st, struct vp_observation *o)
+static void read_observation(sqlite3_stmt *st, void *item)
 {
+    struct vp_observation *o = item;
     char sigs[VP_MAX_SIGNALS * VP_CODE_LEN];
     memset(o, 0, sizeof(*o));
     ds_col_text(st, 0, o->id, sizeof(o->id));
@@ -189,19 +190,9 @@ static void read_observation(sqlite3_stmt *st, struct vp_observation *o)
 
 vp_result devstore_observation_get(struct devstore *s, const char *id, struct vp_observation *out)
 {
-    sqlite3_stmt *st =
-        ds_prepare(s, "SELECT " OBS_COLUMNS " FROM observations o WHERE o.id = ?1", "s", id);
-    bool row;
-    vp_result res;
-    if (!st)
-        return VP_ERR_INTERNAL;
-    res = ds_step(s, st, &row);
-    if (!res && !row)
-        res = VP_ERR_NOT_FOUND;
-    if (!res)
-        read_observation(st, out);
-    sqlite3_reset(st);
-    return res;
+    return ds_get_one(
+        s, ds_prepare(s, "SELECT " OBS_COLUMNS " FROM observations o WHERE o.id = ?1", "s", id),
+        sizeof(*out), read_observation, out);
 }
 
 vp_result devstore_observation_amend(struct devstore *s, const char *id,

@@ -246,19 +246,8 @@ static void read_child(sqlite3_stmt *st, void *item)
 
 vp_result devstore_child_get(struct devstore *s, const char *child_id, struct dev_child *out)
 {
-    sqlite3_stmt *st = ds_prepare(s, CHILD_COLUMNS " WHERE c.id = ?1", "s", child_id);
-    bool row;
-    vp_result res;
-    memset(out, 0, sizeof(*out));
-    if (!st)
-        return VP_ERR_INTERNAL;
-    res = ds_step(s, st, &row);
-    if (!res && !row)
-        res = VP_ERR_NOT_FOUND;
-    if (!res)
-        read_child(st, out);
-    sqlite3_reset(st);
-    return res;
+    return ds_get_one(s, ds_prepare(s, CHILD_COLUMNS " WHERE c.id = ?1", "s", child_id),
+                      sizeof(*out), read_child, out);
 }
 
 vp_result devstore_children(struct devstore *s, const char *group_id, bool include_archived,
@@ -411,19 +400,8 @@ static void read_staff(sqlite3_stmt *st, void *item)
 
 vp_result devstore_staff_get(struct devstore *s, const char *staff_id, struct dev_staff *out)
 {
-    sqlite3_stmt *st = ds_prepare(s, STAFF_COLUMNS " WHERE id = ?1", "s", staff_id);
-    bool row;
-    vp_result res;
-    memset(out, 0, sizeof(*out));
-    if (!st)
-        return VP_ERR_INTERNAL;
-    res = ds_step(s, st, &row);
-    if (!res && !row)
-        res = VP_ERR_NOT_FOUND;
-    if (!res)
-        read_staff(st, out);
-    sqlite3_reset(st);
-    return res;
+    return ds_get_one(s, ds_prepare(s, STAFF_COLUMNS " WHERE id = ?1", "s", staff_id), sizeof(*out),
+                      read_staff, out);
 }
 
 vp_result devstore_staff(struct devstore *s, bool include_archived, struct dev_staff **out,
