@@ -25,6 +25,7 @@
 #define DEVSTORE_H
 #include "vp_catalog.h"
 #include "vp_error.h"
+#include "vp_envelope.h"
 #include "vp_wire.h"
 #include <stdbool.h>
 #include <stddef.h>
@@ -32,7 +33,7 @@
 
 struct devstore;
 
-#define DEVSTORE_SCHEMA_VERSION 1
+#define DEVSTORE_SCHEMA_VERSION 2
 #define DEV_URL_MAX             256
 #define DEV_TOKEN_MAX           64
 #define DEV_PATH_MAX            512
@@ -258,10 +259,9 @@ vp_result devstore_batch_take(struct devstore *s, size_t max_records, size_t max
                               struct dev_batch *out);
 void devstore_batch_release(struct dev_batch *b);
 
-enum dev_push_status { DEV_PUSH_STORED, DEV_PUSH_DUPLICATE, DEV_PUSH_CONFLICT, DEV_PUSH_REJECTED };
 struct dev_push_result {
     const char *id;
-    enum dev_push_status status;
+    enum vp_push_status status;
     const char *reason; /* for conflict and rejected; may be NULL */
 };
 
@@ -291,17 +291,18 @@ vp_result devstore_purge_acknowledged(struct devstore *s, int64_t cutoff_ms, int
 
 /* ---- pull ---- */
 
-/* Applies a page of changes and stores the new cursor, in one transaction.
+/* Applies a page of changes and stores the new cursor (opaque text from the
+ * server, vp_cursor_valid(); VP_ERR_INVALID otherwise), in one transaction.
  * Entity revisions are not applied over a local revision of the same entity
  * that is still waiting to be pushed. An erase purges the child and every
  * record about it, pending ones included. */
 vp_result devstore_apply_changes(struct devstore *s, const struct vp_change *changes, size_t n,
-                                 int64_t next_cursor);
+                                 const char *next_cursor);
 
 /* ---- sync state ---- */
 
 struct dev_sync_state {
-    int64_t cursor;
+    char cursor[VP_CURSOR_MAX]; /* opaque, from the server; "" = from the start */
     char server_epoch[VP_UUID_LEN];
     int64_t last_attempt_ms;
     int64_t last_success_ms;
@@ -310,6 +311,9 @@ struct dev_sync_state {
     int64_t last_server_time_ms;          /* for showing clock skew */
 };
 vp_result devstore_sync_state(struct devstore *s, struct dev_sync_state *out);
+/* This tablet's health for the centre (protocol 2 heartbeat): everything
+ * but app_version and device_time_ms, which the caller sets. */
+vp_result devstore_heartbeat(struct devstore *s, struct vp_heartbeat *out);
 vp_result devstore_sync_success(struct devstore *s, int64_t now_ms, int64_t server_time_ms);
 vp_result devstore_sync_failure(struct devstore *s, int64_t now_ms, vp_result err,
                                 const char *text);

@@ -514,7 +514,7 @@ vp_result devstore_batch_finish(struct devstore *s, const char *batch_id,
         const struct dev_push_result *r = &results[i];
         if (!r->id)
             continue;
-        if (r->status == DEV_PUSH_STORED || r->status == DEV_PUSH_DUPLICATE)
+        if (r->status == VP_PUSH_STORED || r->status == VP_PUSH_DUPLICATE)
             res = ds_exec(s,
                           "UPDATE outbox SET state = 'acked', acked_at = ?3, reason = NULL"
                           " WHERE record_id = ?1 AND batch_id = ?2 AND state = 'in_flight'",
@@ -526,7 +526,7 @@ vp_result devstore_batch_finish(struct devstore *s, const char *batch_id,
                           "sss", r->id, batch_id,
                           r->reason && *r->reason
                               ? r->reason
-                              : (r->status == DEV_PUSH_CONFLICT ? "conflict" : "rejected"));
+                              : (r->status == VP_PUSH_CONFLICT ? "conflict" : "rejected"));
     }
     if (!res)
         res = ds_exec(s,
@@ -563,8 +563,8 @@ vp_result devstore_outbox_requeue_all(struct devstore *s, const char *new_epoch)
                       " WHERE state IN ('acked', 'in_flight')",
                       NULL);
     if (!res)
-        res = ds_exec(s, "UPDATE sync_state SET cursor = 0, server_epoch = ?1 WHERE id = 1", "s",
-                      new_epoch ? new_epoch : "");
+        res = ds_exec(s, "UPDATE sync_state SET pull_cursor = '', server_epoch = ?1 WHERE id = 1",
+                      "s", new_epoch ? new_epoch : "");
     return ds_finish(s, res);
 }
 

@@ -150,12 +150,15 @@ static vp_result apply_one(struct devstore *s, const struct vp_change *c)
 }
 
 vp_result devstore_apply_changes(struct devstore *s, const struct vp_change *changes, size_t n,
-                                 int64_t next_cursor)
+                                 const char *next_cursor)
 {
-    vp_result res = ds_begin(s);
+    vp_result res;
+    if (!vp_cursor_valid(next_cursor))
+        return VP_ERR_INVALID;
+    res = ds_begin(s);
     for (size_t i = 0; !res && i < n; i++)
         res = apply_one(s, &changes[i]);
     if (!res)
-        res = ds_exec(s, "UPDATE sync_state SET cursor = ?1 WHERE id = 1", "i", next_cursor);
+        res = ds_exec(s, "UPDATE sync_state SET pull_cursor = ?1 WHERE id = 1", "s", next_cursor);
     return ds_finish(s, res);
 }

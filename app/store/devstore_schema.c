@@ -132,5 +132,12 @@ static const char migration_1[] =
     "  last_server_time INTEGER NOT NULL DEFAULT 0);"
     "INSERT INTO sync_state(id) VALUES (1);";
 
-const char *const ds_migrations[] = { migration_1 };
+/* Protocol 2: the pull cursor is opaque text the server gave (sync_state.cursor,
+ * an integer, is no longer used). */
+static const char migration_2[] =
+    "ALTER TABLE sync_state ADD COLUMN pull_cursor TEXT NOT NULL DEFAULT '';"
+    "UPDATE sync_state SET pull_cursor = CASE WHEN cursor > 0 THEN CAST(cursor AS TEXT)"
+    " ELSE '' END;";
+
+const char *const ds_migrations[] = { migration_1, migration_2 };
 const int ds_migration_count = (int)(sizeof(ds_migrations) / sizeof(ds_migrations[0]));

@@ -26,6 +26,7 @@
 #include "vp_buf.h"
 #include "vp_error.h"
 #include "vp_uuid.h"
+#include "vp_envelope.h"
 #include "vp_wire.h"
 #include <jansson.h>
 #include <stdbool.h>
@@ -103,9 +104,6 @@ vp_result cstore_device_revoke(struct cstore *st, const char *device_id);
 
 /* ---- push and pull ---- */
 
-enum cstore_status { CSTORE_STORED, CSTORE_DUPLICATE, CSTORE_CONFLICT, CSTORE_REJECTED };
-const char *cstore_status_name(enum cstore_status s);
-
 /* One pushed record. The caller sets id, valid, rec and hash (or valid =
  * false and a reason); cstore_push() sets status and, when needed, reason. */
 struct cstore_item {
@@ -113,8 +111,8 @@ struct cstore_item {
     bool valid;
     struct vp_record rec;
     char hash[VP_HASH_HEX_LEN];
-    enum cstore_status status;
-    char reason[200];
+    enum vp_push_status status; /* the one status enum of the wire (vp_envelope.h) */
+    char reason[VP_TEXT_BYTES(VP_REASON_MAX_CHARS)];
 };
 
 /* Applies the records in order in one transaction and commits durably.
@@ -124,10 +122,18 @@ struct cstore_item {
 vp_result cstore_push(struct cstore *st, const struct cstore_device *dev, struct cstore_item *items,
                       size_t n, int64_t now_ms, size_t *bad_index);
 
-/* Appends to out a JSON array of the location's changes with seq > since, at
- * most limit, in seq order; sets *next (last seq, or since) and *more. */
-vp_result cstore_pull(struct cstore *st, const char *location_id, int64_t since, int limit,
-                      struct vp_buf *out, int64_t *next, bool *more);
+/* Appends to out a JSON array of the location's changes after the cursor
+ * since ("" = from the start), at most limit, in feed order; sets next (the
+ * cursor to send next time: since itself if nothing came) and *more. The
+ * cursor is opaque to devices (vp_envelope.h); this backend's is the decimal
+ * change sequence. VP_ERR_INVALID for a cursor this backend never gave. */
+vp_result cstore_pull(struct cstore *st, const char *location_id, const char *since, int limit,
+                      struct vp_buf *out, char next[VP_CURSOR_MAX], bool *more);
+
+/* Keeps the newest heartbeat of a device (and when it came, by the
+ * server's clock: the device's last contact). */
+vp_result cstore_device_heartbeat(struct cstore *st, const char *device_id,
+                                  const struct vp_heartbeat *hb, int64_t now_ms);
 
 /* ---- coaches, sessions, audit ---- */
 

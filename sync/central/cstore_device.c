@@ -9,6 +9,7 @@
 #include "vp_str.h"
 #include "vp_time.h"
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,20 +52,30 @@ vp_result cst_feed_add(struct cconn *c, const char *location_id, const char *typ
 static const char SQL_PULL[] = "SELECT seq, body FROM changes WHERE location_id = ?1 AND seq > ?2"
                                " ORDER BY seq LIMIT ?3";
 
-vp_result cstore_pull(struct cstore *st, const char *location_id, int64_t since, int limit,
-                      struct vp_buf *out, int64_t *next, bool *more)
+/* This backend's cursor: "" or the decimal sequence of the last change sent. */
+static bool cursor_seq(const char *cursor, int64_t *seq)
+{
+    *seq = 0;
+    return !*cursor || vp_parse_i64(cursor, 0, INT64_MAX, seq);
+}
+
+vp_result cstore_pull(struct cstore *st, const char *location_id, const char *since, int limit,
+                      struct vp_buf *out, char next[VP_CURSOR_MAX], bool *more)
 {
     vp_result res;
-    struct cconn *c = cst_conn(st, &res);
+    struct cconn *c;
     sqlite3_stmt *s;
     int rc, n = 0;
-    if (!c)
+    int64_t from, last;
+    if (!cursor_seq(since, &from))
+        return VP_ERR_INVALID;
+    if (!(c = cst_conn(st, &res)))
         return res;
-    *next = since;
+    last = from;
     *more = false;
     s = cst_prep(c, SQL_PULL);
     cst_bind_text(s, 1, location_id);
-    cst_bind_int(s, 2, since);
+    cst_bind_int(s, 2, from);
     cst_bind_int(s, 3, (int64_t)limit + 1);
     vp_buf_addch(out, '[');
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -73,14 +84,15 @@ vp_result cstore_pull(struct cstore *st, const char *location_id, int64_t since,
             *more = true;
             break;
         }
-        *next = cst_col_int(s, 0);
+        last = cst_col_int(s, 0);
         /* the stored body is an object without "seq": splice it in first */
-        vp_buf_addf(out, "%s{\"seq\":%lld%s%s", n ? "," : "", (long long)*next,
+        vp_buf_addf(out, "%s{\"seq\":%lld%s%s", n ? "," : "", (long long)last,
                     body[1] == '}' ? "" : ",", body + 1);
         n++;
     }
     sqlite3_reset(s);
     vp_buf_addch(out, ']');
+    snprintf(next, VP_CURSOR_MAX, "%lld", (long long)last);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? VP_OK : cst_result(c, rc);
 }
 
@@ -299,6 +311,48 @@ static void device_seen(struct cconn *c, const char *device_id, int64_t last_see
     if (res)
         vp_warn("central: could not note the last contact of a device: %s", vp_result_name(res));
 }
+
+static const char SQL_DEV_HEARTBEAT[] =
+    "INSERT INTO device_health(device_id, app_version, catalog_version, pending_signals,"
+    " oldest_pending, quarantined, last_attempt, last_success, disk_free_mb, device_time,"
+    " received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+    " ON CONFLICT(device_id) DO UPDATE SET app_version = excluded.app_version,"
+    " catalog_version = excluded.catalog_version, pending_signals = excluded.pending_signals,"
+    " oldest_pending = excluded.oldest_pending, quarantined = excluded.quarantined,"
+    " last_attempt = excluded.last_attempt, last_success = excluded.last_success,"
+    " disk_free_mb = excluded.disk_free_mb, device_time = excluded.device_time,"
+    " received_at = excluded.received_at";
+
+vp_result cstore_device_heartbeat(struct cstore *st, const char *device_id,
+                                  const struct vp_heartbeat *hb, int64_t now_ms)
+{
+    vp_result res;
+    struct cconn *c = cst_conn(st, &res);
+    sqlite3_stmt *s;
+    if (!c)
+        return res;
+    res = cst_begin(c);
+    if (res)
+        return res;
+    s = cst_prep(c, SQL_DEV_HEARTBEAT);
+    cst_bind_text(s, 1, device_id);
+    cst_bind_text(s, 2, hb->app_version);
+    cst_bind_int(s, 3, hb->catalog_version);
+    cst_bind_int(s, 4, hb->pending_signals);
+    cst_bind_int(s, 5, hb->oldest_pending_ms);
+    cst_bind_int(s, 6, hb->quarantined);
+    cst_bind_int(s, 7, hb->last_attempt_ms);
+    cst_bind_int(s, 8, hb->last_success_ms);
+    cst_bind_int(s, 9, hb->disk_free_mb);
+    cst_bind_int(s, 10, hb->device_time_ms);
+    cst_bind_int(s, 11, now_ms);
+    res = cst_done(c, s);
+    res = res ? res : cst_commit(c);
+    if (res)
+        cst_rollback(c);
+    return res;
+}
+
 static const char SQL_DEV_REVOKE[] =
     "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL";
 

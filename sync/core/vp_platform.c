@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 char *vp_path_join(const char *dir, const char *name)
@@ -129,4 +130,12 @@ vp_result vp_write_file_atomic(const char *path, const void *data, size_t len)
 out:
     vp_buf_release(&tmp);
     return res;
+}
+
+int64_t vp_disk_free_mb(const char *path)
+{
+    struct statvfs fs;
+    if (!path || statvfs(path, &fs) != 0)
+        return -1;
+    return (int64_t)((unsigned long long)fs.f_bavail * fs.f_frsize / (1024 * 1024));
 }

@@ -175,6 +175,8 @@ static json_t *staff_json(const struct vp_staff_rev *s)
     json_object_set_new(o, "display_name", json_string(s->display_name));
     json_object_set_new(o, "role", json_string(vp_role_name(s->role)));
     json_object_set_new(o, "pin_hash", json_string(s->pin_hash));
+    if (s->pin_change_required) /* only when set: older records keep their hash */
+        json_object_set_new(o, "pin_change_required", json_true());
     json_object_set_new(o, "archived", json_boolean(s->archived));
     set_time(o, "device_time", s->device_time_ms);
     return o;
@@ -375,9 +377,16 @@ static bool parse_group(json_t *js, struct vp_group_rev *g, struct vp_json_err *
 
 static bool parse_staff(json_t *js, struct vp_staff_rev *s, struct vp_json_err *err)
 {
-    static const char *const keys[] = { "type",         "id",          "staff_id",
-                                        "display_name", "role",        "pin_hash",
-                                        "archived",     "device_time", NULL };
+    static const char *const keys[] = { "type",
+                                        "id",
+                                        "staff_id",
+                                        "display_name",
+                                        "role",
+                                        "pin_hash",
+                                        "pin_change_required",
+                                        "archived",
+                                        "device_time",
+                                        NULL };
     const char *role = NULL;
     memset(s, 0, sizeof(*s));
     if (!vp_json_only_keys(js, keys, err) || !copy_uuid(js, "id", true, true, s->id, err) ||
@@ -387,6 +396,7 @@ static bool parse_staff(json_t *js, struct vp_staff_rev *s, struct vp_json_err *
         !vp_json_get_enum(js, "role", true, roles, &role, err) ||
         !copy_text(js, "pin_hash", true, VP_PIN_HASH_MAX - 1, true, s->pin_hash,
                    sizeof(s->pin_hash), err) ||
+        !vp_json_get_bool(js, "pin_change_required", false, &s->pin_change_required, err) ||
         !vp_json_get_bool(js, "archived", false, &s->archived, err) ||
         !vp_json_get_time(js, "device_time", true, &s->device_time_ms, err))
         return false;

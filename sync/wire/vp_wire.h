@@ -22,7 +22,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define VP_WIRE_VERSION     1
 #define VP_MAX_SIGNALS      8   /* signal codes in one observation */
 #define VP_NOTE_MAX_CHARS   280 /* a note is a few words, not a report */
 #define VP_NAME_MAX_CHARS   40  /* first names, group names, display names */
@@ -100,6 +99,7 @@ struct vp_staff_rev {
     char display_name[VP_TEXT_BYTES(VP_NAME_MAX_CHARS)];
     enum vp_role role;
     char pin_hash[VP_PIN_HASH_MAX]; /* libsodium argon2id string; never the PIN */
+    bool pin_change_required;       /* a one-time PIN: replace it at the first unlock */
     bool archived;
     int64_t device_time_ms;
 };

@@ -21,6 +21,7 @@ struct script {
     int pull_pages; /* how many pull pages to serve (changes invented) */
     int pulls;
     const char *group_id;
+    char pull_body[4096]; /* the body of the last pull request */
 };
 
 static void answer_push(struct script *s, const struct fake_request *req, int *status,
@@ -103,6 +104,7 @@ static void handler(void *ctx, const struct fake_request *req, int *status, stru
         }
         answer_push(s, req, status, out);
     } else if (strstr(req->url, "/sync/pull")) {
+        vp_strlcpy(s->pull_body, req->body.data ? req->body.data : "", sizeof(s->pull_body));
         answer_pull(s, status, out);
     } else {
         *status = 404;
@@ -211,6 +213,41 @@ static void test_refused_batch_is_split_until_the_bad_record_is_quarantined(void
     fixture_close(&f);
 }
 
+/* Every pull carries the tablet's health (protocol 2) with what the store
+ * says: here one record waits in quarantine and nothing else is pending. */
+static void test_pull_carries_the_heartbeat(void)
+{
+    struct fixture f;
+    struct script s = { .push_status = 200, .epoch = "E1", .pull_pages = 1 };
+    struct fakecentral *fc = fakecentral_start(handler, &s);
+    struct sync_report rep;
+    struct vp_observation bad;
+    struct vp_pull_request pr;
+    json_t *js = NULL;
+    int64_t before = vp_now_ms();
+    CHECK(fc && fixture_open(&f) == 0 && enrol_at(&f, fc, "E1") == 0);
+    s.group_id = f.group;
+    save_n(&f, 2);
+    fixture_obs(&f, &bad, "WEL-06");
+    CHECK_OK(devstore_observation_record(f.s, &bad));
+    s.bad_id = bad.id;
+    CHECK_OK(sync_round(f.path, &rep));
+    CHECK_OK(vp_json_parse(s.pull_body, strlen(s.pull_body), &js, NULL));
+    CHECK(vp_pull_request_from_json(js, &pr, NULL));
+    json_decref(js);
+    CHECK(pr.has_heartbeat);
+    CHECK_STR_EQ(pr.since, "");
+    CHECK_STR_EQ(pr.heartbeat.app_version, VP_VERSION);
+    CHECK_INT_EQ(pr.heartbeat.catalog_version, 1);
+    CHECK_INT_EQ(pr.heartbeat.pending_signals, 0);
+    CHECK_INT_EQ(pr.heartbeat.oldest_pending_ms, 0);
+    CHECK_INT_EQ(pr.heartbeat.quarantined, 1);
+    CHECK(pr.heartbeat.disk_free_mb > 0);
+    CHECK(pr.heartbeat.device_time_ms >= before && pr.heartbeat.device_time_ms <= vp_now_ms());
+    fakecentral_stop(fc);
+    fixture_close(&f);
+}
+
 static void test_unauthorized_forgets_the_token_and_keeps_records(void)
 {
     struct fixture f;
@@ -249,7 +286,7 @@ static void test_pull_applies_every_page_and_stores_the_cursor(void)
     CHECK_OK(sync_round(f.path, &rep));
     CHECK_INT_EQ(rep.pulled, 3);
     CHECK_OK(devstore_sync_state(f.s, &ss));
-    CHECK_INT_EQ(ss.cursor, 102);
+    CHECK_STR_EQ(ss.cursor, "102");
     CHECK(ss.last_success_ms > 0);
     CHECK_OK(devstore_children(f.s, f.group, false, &kids, &n));
     CHECK_INT_EQ(n, 5);
@@ -327,6 +364,7 @@ int main(void)
     VP_TEST(test_unauthorized_forgets_the_token_and_keeps_records);
     VP_TEST(test_pull_applies_every_page_and_stores_the_cursor);
     VP_TEST(test_new_server_epoch_pushes_everything_again);
+    VP_TEST(test_pull_carries_the_heartbeat);
     VP_TEST(test_backoff_has_full_jitter_a_cap_and_honours_retry_after);
     VP_TEST(test_worker_wakes_on_demand_and_reports);
     sync_global_cleanup();

@@ -222,7 +222,7 @@ static void ack_everything(struct fixture *f)
     while (devstore_batch_take(f->s, 200, 1 << 20, &b) == VP_OK && b.count > 0) {
         for (size_t i = 0; i < b.count && i < 256; i++) {
             r[i].id = b.record_ids[i];
-            r[i].status = DEV_PUSH_STORED;
+            r[i].status = VP_PUSH_STORED;
             r[i].reason = NULL;
         }
         devstore_batch_finish(f->s, b.id, r, b.count, vp_now_ms());
@@ -331,7 +331,7 @@ static void test_advice_read_once_queues_a_receipt(void)
     vp_strlcpy(c.u.advice.text, "Benoem wat Daan aanwijst.", sizeof(c.u.advice.text));
     vp_strlcpy(c.u.advice.author, "Coach", sizeof(c.u.advice.author));
     c.u.advice.created_ms = 1763900000000;
-    CHECK_OK(devstore_apply_changes(f.s, &c, 1, 1));
+    CHECK_OK(devstore_apply_changes(f.s, &c, 1, "1"));
     CHECK_OK(devstore_child_get(f.s, f.daan, &child));
     CHECK_INT_EQ(child.unread_advice, 1);
     CHECK_OK(devstore_outbox_stats(f.s, &before));
