@@ -132,8 +132,9 @@ static void test_pull_request_defaults_and_refusals(void)
         "{\"limit\":1001}",
         "{\"sinse\":\"\"}",   /* unknown key */
         "{\"heartbeat\":{}}", /* heartbeat without its fields */
-        "{\"heartbeat\":{\"app_version\":\"1\",\"catalog_version\":1,\"pending_signals\":-1,"
-        "\"quarantined\":0,\"device_time\":\"2026-11-23T10:00:00.000Z\"}}",
+        /* a negative count */
+        ("{\"heartbeat\":{\"app_version\":\"1\",\"catalog_version\":1,\"pending_signals\":-1,"
+         "\"quarantined\":0,\"device_time\":\"2026-11-23T10:00:00.000Z\"}}"),
         "[]",
     };
     struct vp_pull_request r;
