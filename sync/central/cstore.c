@@ -49,6 +49,14 @@ void cst_secret_hash(const char *secret, char out[VP_HASH_HEX_LEN])
     vp_hex_encode(h, sizeof(h), out);
 }
 
+void cst_code_hash(const struct cstore *st, const char *code, char out[VP_HASH_HEX_LEN])
+{
+    unsigned char h[32];
+    crypto_generichash(h, sizeof(h), (const unsigned char *)code, strlen(code), st->code_key,
+                       sizeof(st->code_key));
+    vp_hex_encode(h, sizeof(h), out);
+}
+
 void cst_random_token(char out[CSTORE_TOKEN_LEN])
 {
     unsigned char raw[32];
@@ -152,6 +160,20 @@ void cst_rollback(struct cconn *c)
     write_unlock(c);
 }
 
+vp_result cst_checkpoint(struct cconn *c)
+{
+    int rc;
+    if (c->write_lock)
+        pthread_mutex_lock(c->write_lock);
+    rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    if (c->write_lock)
+        pthread_mutex_unlock(c->write_lock);
+    if (rc != SQLITE_OK)
+        vp_warn("central store: the log after an erasure is not emptied yet: %s",
+                sqlite3_errmsg(c->db));
+    return rc == SQLITE_OK ? VP_OK : cst_result(c, rc);
+}
+
 vp_result cst_done(struct cconn *c, sqlite3_stmt *s)
 {
     int rc = sqlite3_step(s);
@@ -175,8 +197,11 @@ static vp_result conn_open(const char *path, struct cconn **out)
         return res ? res : VP_ERR_IO;
     }
     sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
+    /* secure_delete: deleted rows (an erased child) are overwritten with
+     * zeros, not left in free pages of the file */
     res = cst_exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                      " PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF");
+                      " PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;"
+                      " PRAGMA secure_delete=ON");
     if (res) {
         sqlite3_close(c->db);
         free(c);
@@ -299,6 +324,11 @@ vp_result cstore_open(const char *dir, struct cstore **out)
     pthread_key_create(&st->key, NULL);
     pthread_mutex_init(&st->lock, NULL);
     pthread_mutex_init(&st->write_lock, NULL);
+    if ((res = vp_secret_load(dir, CSTORE_CODE_KEY_FILE, st->code_key)) != VP_OK) {
+        vp_error("central store: cannot read or make the key file %s", CSTORE_CODE_KEY_FILE);
+        cstore_close(st);
+        return res;
+    }
     c = cst_conn(st, &res);
     if (c && (res = migrate(c)) == VP_OK)
         res = load_meta(st, c);
@@ -324,6 +354,7 @@ void cstore_close(struct cstore *st)
     pthread_mutex_destroy(&st->lock);
     pthread_mutex_destroy(&st->write_lock);
     vp_catalog_release(&st->catalog);
+    sodium_memzero(st->code_key, sizeof(st->code_key));
     free(st->dir);
     free(st->path);
     free(st);

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sodium.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,5 +130,48 @@ vp_result vp_write_file_atomic(const char *path, const void *data, size_t len)
     }
 out:
     vp_buf_release(&tmp);
+    return res;
+}
+
+/* Reads exactly 32 bytes from path. */
+static vp_result secret_read(const char *path, unsigned char key[32])
+{
+    struct vp_buf b = VP_BUF_INIT;
+    vp_result res = vp_read_file(path, 32, &b);
+    if (res == VP_ERR_INVALID || (!res && b.len != 32))
+        res = VP_ERR_CORRUPT;
+    if (!res)
+        memcpy(key, b.data, 32);
+    if (b.data)
+        sodium_memzero(b.data, b.len);
+    vp_buf_release(&b);
+    return res;
+}
+
+vp_result vp_secret_load(const char *dir, const char *file, unsigned char key[32])
+{
+    char *path = vp_path_join(dir, file);
+    struct vp_buf tmp = VP_BUF_INIT;
+    unsigned char fresh[32];
+    vp_result res = secret_read(path, key);
+    int fd;
+    if (res != VP_ERR_NOT_FOUND)
+        goto out;
+    randombytes_buf(fresh, sizeof(fresh));
+    vp_buf_addf(&tmp, "%s.new.%ld", path, (long)getpid());
+    fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    res = VP_ERR_IO;
+    if (fd >= 0) {
+        bool ok = write(fd, fresh, sizeof(fresh)) == (ssize_t)sizeof(fresh) && fsync(fd) == 0;
+        close(fd);
+        /* link() fails if another process put its key there first: use that one */
+        if (ok && (link(tmp.data, path) == 0 || errno == EEXIST))
+            res = secret_read(path, key);
+        unlink(tmp.data);
+    }
+    sodium_memzero(fresh, sizeof(fresh));
+out:
+    vp_buf_release(&tmp);
+    free(path);
     return res;
 }

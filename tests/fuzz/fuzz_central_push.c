@@ -2,11 +2,13 @@
  * fuzz_central_push.c - libFuzzer target for the central service's request
  * parsing and validation: push bodies (plain and gzip), pull parameters and
  * enrolment codes, through the same functions the server runs (cpush.h,
- * chttp_gunzip(), cstore_code_normalise()).
+ * chttp_gunzip(), cstore_code_normalise()), and the bounded text copies
+ * every handler uses (vp_strlcpy, vp_snprintf, vp_utf8_scrub).
  *
  * The first byte picks the mode ('0' push, '1' gzip push, '2' pull query
- * "since\nlimit", '3' enrolment code); the rest is the input. Seeds are in
- * tests/fuzz/corpus/push.
+ * "since\nlimit", '3' enrolment code and text bounds); the rest is the
+ * input. Seeds are in tests/fuzz/corpus/push, the dictionary (JSON, keys,
+ * multibyte and invalid UTF-8) in push.dict.
  */
 #include "chttp.h"
 #include "cpush.h"
@@ -48,6 +50,25 @@ static void pull(const char *text, size_t len)
     free(copy);
 }
 
+/* Bounded copies of valid text stay valid text; scrubbed text is valid. */
+static void text_bounds(char *s)
+{
+    bool valid = vp_utf8_valid_text(s, strlen(s));
+    char small[7], fmt[7];
+    json_t *js;
+    for (size_t size = 1; size <= sizeof(small); size++) {
+        vp_strlcpy(small, s, size);
+        vp_snprintf(fmt, size, "%s", s);
+        if (valid && (!vp_utf8_valid_text(small, strlen(small)) ||
+                      !vp_utf8_valid_text(fmt, strlen(fmt)) || strcmp(small, fmt) != 0))
+            abort();
+    }
+    vp_utf8_scrub(s);
+    if ((js = json_string(s)) == NULL) /* jansson refuses text that is not UTF-8 */
+        abort();
+    json_decref(js);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct vp_catalog cat;
@@ -73,9 +94,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     case 2: pull(text, len); break;
     default: {
-        char *copy = vp_xstrndup(text, len), out[9];
-        if (cstore_code_normalise(copy, out) && strlen(out) != 8)
+        char *copy = vp_xstrndup(text, len), out[CSTORE_CODE_CHARS + 1];
+        if (cstore_code_normalise(copy, out) && strlen(out) != CSTORE_CODE_CHARS)
             abort();
+        text_bounds(copy);
         free(copy);
         break;
     }

@@ -12,6 +12,9 @@ mkdir -p "$dir"
 export LSAN_OPTIONS="suppressions=$(dirname "$0")/lsan.supp:print_suppressions=0"
 "$central" demo --data "$dir/central" >"$dir/demo.txt"
 code=$(awk -F '\t' 'NF == 3 && $3 == "Dolfijn" { print $2 }' "$dir/demo.txt")
+# "ABCD-EFGH-JKMN" is printed; a person may type "abcd efgh jkmn"
+echo "$code" | grep -Eq '^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$' || { echo "FAIL: code shape: $code"; exit 1; }
+typed=$(echo "$code" | tr 'A-Z-' 'a-z ')
 "$central" serve --data "$dir/central" --listen 127.0.0.1:0 >"$dir/serve.out" 2>"$dir/serve.err" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' EXIT
@@ -30,7 +33,7 @@ script="$dir/enrol.vps"
     echo "type \"$url\""
     echo 'tap "Klaar"'
     echo 'tap "Koppelcode"'
-    echo "type \"$code\""
+    echo "type \"$typed\""
     echo 'tap "Klaar"'
     echo 'tap "Koppelen"'
     echo 'expect "Wie ben jij?"'
