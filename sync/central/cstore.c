@@ -86,6 +86,23 @@ vp_result cst_result(struct cconn *c, int rc)
     }
 }
 
+/* A statement that fails when stepped ("integer overflow"), prepared on a
+ * private in-memory database so that it can be made even when c->db is
+ * broken: what cst_prep() gives instead of aborting the process. */
+static sqlite3_stmt *failing_stmt(struct cconn *c)
+{
+    if (!c->broken_stmt) {
+        if (!c->broken_db &&
+            sqlite3_open_v2(":memory:", &c->broken_db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+            vp_out_of_memory("sqlite (in-memory database)");
+        if (sqlite3_prepare_v2(c->broken_db, "SELECT abs(-9223372036854775807 - 1)", -1,
+                               &c->broken_stmt, NULL) != SQLITE_OK)
+            vp_out_of_memory("sqlite (statement)");
+    }
+    sqlite3_reset(c->broken_stmt);
+    return c->broken_stmt;
+}
+
 sqlite3_stmt *cst_prep(struct cconn *c, const char *sql)
 {
     size_t h = ((uintptr_t)sql >> 3) % CCONN_CACHE;
@@ -100,17 +117,18 @@ sqlite3_stmt *cst_prep(struct cconn *c, const char *sql)
             sqlite3_stmt *s = NULL;
             int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
             if (rc != SQLITE_OK) {
+                /* a bug or a broken database: the request fails, the service lives */
                 vp_error("central store: cannot prepare statement (%s): %.80s",
                          sqlite3_errmsg(c->db), sql);
-                abort();
+                return failing_stmt(c);
             }
             c->cache[k].sql = sql;
             c->cache[k].stmt = s;
             return s;
         }
     }
-    vp_error("central store: statement cache full");
-    abort();
+    vp_error("central store: statement cache full (raise CCONN_CACHE): %.80s", sql);
+    return failing_stmt(c);
 }
 
 vp_result cst_exec(struct cconn *c, const char *sql)
@@ -216,6 +234,8 @@ static void conn_close(struct cconn *c)
     for (size_t i = 0; i < CCONN_CACHE; i++)
         if (c->cache[i].stmt)
             sqlite3_finalize(c->cache[i].stmt);
+    sqlite3_finalize(c->broken_stmt);
+    sqlite3_close(c->broken_db);
     sqlite3_close(c->db);
     free(c);
 }

@@ -34,10 +34,13 @@
 #define CSTORE_SCHEMA_VERSION 1
 #define CSTORE_CODE_CHARS     12 /* Crockford base32: 60 bits */
 #define CSTORE_CODE_LEN       15 /* "ABCD-EFGH-JKMN" and a NUL */
-#define CSTORE_CODE_KEY_FILE  "enroll-code.key" /* in the data folder, 0600 */
 #define CSTORE_TOKEN_LEN      44 /* 43 base64url characters and a NUL */
 #define CSTORE_CODE_DAYS      7
 #define CSTORE_NAME_LEN       VP_TEXT_BYTES(80)
+
+/* The key of the enrolment-code hashes: a file in the data folder (0600),
+ * made at first start. Without it, stored codes cannot be checked. */
+#define CSTORE_CODE_KEY_FILE "enroll-code.key"
 
 struct cstore;
 

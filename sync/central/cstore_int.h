@@ -22,6 +22,8 @@ struct cconn {
         sqlite3_stmt *stmt;
     } cache[CCONN_CACHE];
     struct cconn *next;
+    sqlite3 *broken_db;          /* in memory, only for broken_stmt */
+    sqlite3_stmt *broken_stmt;   /* what cst_prep() returns when it cannot prepare */
     pthread_mutex_t *write_lock; /* the store's: writers queue in order, not in busy sleeps */
     bool writing;                /* this connection holds write_lock */
 };
@@ -41,7 +43,9 @@ struct cstore {
 /* The calling thread's connection; NULL with *res set if it cannot open. */
 struct cconn *cst_conn(struct cstore *st, vp_result *res);
 /* A cached statement, reset and unbound. The SQL is static text: a prepare
- * failure is a bug (or a broken database) and aborts with a log line. */
+ * failure is a bug (or a broken database); it is logged and a statement
+ * that fails when stepped is returned, so the request fails (500) and the
+ * service goes on. Never NULL. */
 sqlite3_stmt *cst_prep(struct cconn *c, const char *sql);
 vp_result cst_begin(struct cconn *c); /* BEGIN IMMEDIATE */
 vp_result cst_commit(struct cconn *c);

@@ -18,8 +18,7 @@ size_t vp_strlcpy(char *dst, const char *src, size_t size);
 /* snprintf() that never ends in half a character: when the text does not
  * fit, it is cut at the last whole UTF-8 sequence that fits. Returns what
  * snprintf() returns (the untruncated length, or < 0 on a format error). */
-int vp_snprintf(char *dst, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int vp_snprintf(char *dst, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Where to cut text s of at least n bytes so that at most n bytes are kept
  * and no UTF-8 sequence is split: n, or less by up to 3 bytes. */

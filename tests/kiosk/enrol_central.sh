@@ -5,6 +5,7 @@
 # signal, sync it, and nothing is left pending.
 #   enrol_central.sh KIOSK FIXTURE CENTRAL WORKDIR
 set -eu
+umask 022 # what a session usually has: both programs must keep their files to themselves
 kiosk=$1 fixture=$2 central=$3 work=$4
 dir="$work/enrol_central"
 rm -rf "$dir"
@@ -57,4 +58,8 @@ fi
 got=$("$fixture" stats "$dir/data")
 echo "$got" | grep -q "pending=0 observations=0" || { echo "FAIL: still pending: $got"; exit 1; }
 "$kiosk" status --data "$dir/data" | grep -q Dolfijn || { echo "FAIL: status does not name Dolfijn"; exit 1; }
+for f in "$dir/data/kiosk.db" "$dir/central/central.db"; do
+    mode=$(stat -c %a "$f")
+    [ "$mode" = 600 ] || { echo "FAIL: $f has mode $mode, want 600"; exit 1; }
+done
 echo "ok: enrol_central"
