@@ -83,7 +83,7 @@ static void build_edit(struct app *a)
         for (size_t i = 0; i < n; i++)
             vp_strlcpy(shown + strlen(shown), "\xE2\x97\x8F ", sizeof(shown) - strlen(shown));
     } else {
-        snprintf(shown, sizeof(shown), "%s|", a->edit.text);
+        vp_snprintf(shown, sizeof(shown), "%s|", a->edit.text);
     }
     ui_text_in(ui, (struct ui_rect){ field.x + 20, field.y, field.w - 40, field.h }, UI_F_BODY,
                UI_C_INK, UI_LEFT, shown);

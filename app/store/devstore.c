@@ -316,7 +316,7 @@ vp_result devstore_open(const char *path, struct devstore **out)
     }
     if (sqlite3_exec(s->db,
                      "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                     " PRAGMA foreign_keys = ON;",
+                     " PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;",
                      NULL, NULL, NULL) != SQLITE_OK) {
         res = ds_sqlite_result(s, sqlite3_extended_errcode(s->db));
         goto fail;

@@ -254,7 +254,7 @@ static bool read_edit(json_t *js, struct cstore_case_edit *e, struct vp_json_err
 static void invalid(struct chttp_req *req, struct chttp_resp *resp, const char *field)
 {
     char msg[200];
-    snprintf(msg, sizeof(msg), "%s (%s)", vp_tr_in(req->lang, "api.error.invalid"), field);
+    vp_snprintf(msg, sizeof(msg), "%s (%s)", vp_tr_in(req->lang, "api.error.invalid"), field);
     chttp_error(req, resp, 422, "invalid", msg);
 }
 

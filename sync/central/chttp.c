@@ -70,9 +70,17 @@ void chttp_json(struct chttp_resp *resp, int status, json_t *js)
 {
     char *text = vp_json_dump(js);
     json_decref(js);
-    resp->status = status;
-    resp->content_type = "application/json";
     vp_buf_reset(&resp->body);
+    resp->content_type = "application/json";
+    if (!text) {
+        /* a handler built an answer that cannot be encoded (NULL from json_pack
+         * on text that is not UTF-8): a bug to log, never a reason to stop */
+        vp_error("http: an answer (status %d) could not be encoded as JSON", status);
+        resp->status = 500;
+        vp_buf_adds(&resp->body, "{\"error\":\"internal\",\"message\":\"internal error\"}");
+        return;
+    }
+    resp->status = status;
     vp_buf_adds(&resp->body, text);
     free(text);
 }
@@ -80,12 +88,16 @@ void chttp_json(struct chttp_resp *resp, int status, json_t *js)
 void chttp_error(struct chttp_req *req, struct chttp_resp *resp, int status, const char *code,
                  const char *message)
 {
+    json_t *js = json_object();
     char key[64];
     if (!message) {
-        snprintf(key, sizeof(key), "api.error.%s", code);
+        vp_snprintf(key, sizeof(key), "api.error.%s", code);
         message = vp_tr_in(req->lang, key);
     }
-    chttp_json(resp, status, json_pack("{s:s,s:s}", "error", code, "message", message));
+    /* built from scrubbed copies, so no code or message can make it fail */
+    json_object_set_new(js, "error", vp_json_text(code));
+    json_object_set_new(js, "message", vp_json_text(message));
+    chttp_json(resp, status, js);
 }
 
 void chttp_store_error(struct chttp_req *req, struct chttp_resp *resp, vp_result res)

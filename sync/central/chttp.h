@@ -111,10 +111,14 @@ const char *chttp_query(struct chttp_req *req, const char *key);
 const char *chttp_header(struct chttp_req *req, const char *name);
 const char *chttp_cookie(struct chttp_req *req, const char *name);
 
-/* Answers with JSON (steals the reference). */
+/* Answers with JSON (steals the reference). A NULL or unencodable js (a
+ * json_pack that failed) is logged and answered 500 {"error":"internal"}. */
 void chttp_json(struct chttp_resp *resp, int status, json_t *js);
 /* Answers {"error":code,"message":...}; the message is the translation of
- * "api.error.CODE" in the request's language unless message is given. */
+ * "api.error.CODE" in the request's language unless message is given.
+ * Cannot fail on its content: bytes of code or message that are not valid
+ * UTF-8 are shown as '?'. Every CODE a handler uses needs an api.error.CODE
+ * text in assets/i18n/{nl,en}/central.txt (tests/unit/i18n_keys.mjs checks). */
 void chttp_error(struct chttp_req *req, struct chttp_resp *resp, int status, const char *code,
                  const char *message);
 /* Maps a store result to an error answer (REFUSED 403, NOT_FOUND 404,

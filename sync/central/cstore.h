@@ -33,10 +33,15 @@
 #include <stdint.h>
 
 #define CSTORE_SCHEMA_VERSION 1
-#define CSTORE_CODE_LEN       10 /* "ABCD-EFGH" and a NUL */
+#define CSTORE_CODE_CHARS     12 /* Crockford base32: 60 bits */
+#define CSTORE_CODE_LEN       15 /* "ABCD-EFGH-JKMN" and a NUL */
 #define CSTORE_TOKEN_LEN      44 /* 43 base64url characters and a NUL */
 #define CSTORE_CODE_DAYS      7
 #define CSTORE_NAME_LEN       VP_TEXT_BYTES(80)
+
+/* The key of the enrolment-code hashes: a file in the data folder (0600),
+ * made at first start. Without it, stored codes cannot be checked. */
+#define CSTORE_CODE_KEY_FILE "enroll-code.key"
 
 struct cstore;
 
@@ -80,12 +85,14 @@ vp_result cstore_location_seed(struct cstore *st, const char *location_id,
                                const struct vp_record *rec, int64_t now_ms);
 
 /* A new one-time enrolment code for the location, valid CSTORE_CODE_DAYS from
- * now_ms. Only its hash is stored. */
+ * now_ms: 12 random Crockford base32 characters (60 bits) shown as three
+ * groups of four, "ABCD-EFGH-JKMN". Only its keyed hash is stored. */
 vp_result cstore_enroll_code_new(struct cstore *st, const char *location_id, int64_t now_ms,
                                  char code[CSTORE_CODE_LEN]);
-/* Normalises typed code text (dash, spaces, case, I/L/O) into 8 characters;
- * false if it cannot be a code. */
-bool cstore_code_normalise(const char *text, char out[9]);
+/* Normalises typed code text into its 12 characters: dashes and spaces are
+ * ignored, case does not matter, O reads as 0 and I/L as 1. False if it
+ * cannot be a code (a wrong length or another character). */
+bool cstore_code_normalise(const char *text, char out[CSTORE_CODE_CHARS + 1]);
 
 struct cstore_device {
     char id[VP_UUID_LEN];

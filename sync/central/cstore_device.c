@@ -37,7 +37,8 @@ vp_result cst_feed_add(struct cconn *c, const char *location_id, const char *typ
             return res;
     }
     json_object_del(body, "seq");
-    text = vp_json_dump(body);
+    if ((text = vp_json_dump(body)) == NULL)
+        return VP_ERR_INTERNAL; /* a change that cannot be encoded: a bug, logged by the caller */
     s = cst_prep(c, SQL_FEED_ADD);
     cst_bind_text(s, 1, location_id);
     cst_bind_text(s, 2, type);
@@ -226,7 +227,7 @@ vp_result cstore_location_find(struct cstore *st, const char *name, const char *
 
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-bool cstore_code_normalise(const char *text, char out[9])
+bool cstore_code_normalise(const char *text, char out[CSTORE_CODE_CHARS + 1])
 {
     size_t n = 0;
     for (const char *p = text; *p; p++) {
@@ -239,12 +240,12 @@ bool cstore_code_normalise(const char *text, char out[9])
             ch = '0';
         else if (ch == 'I' || ch == 'L')
             ch = '1';
-        if (!strchr(crockford, ch) || ch == '\0' || n == 8)
+        if (!strchr(crockford, ch) || n == CSTORE_CODE_CHARS)
             return false;
         out[n++] = ch;
     }
     out[n] = '\0';
-    return n == 8;
+    return n == CSTORE_CODE_CHARS;
 }
 
 static const char SQL_CODE_ADD[] = "INSERT INTO enroll_codes(code_hash, location_id, created_at,"
@@ -255,20 +256,22 @@ vp_result cstore_enroll_code_new(struct cstore *st, const char *location_id, int
 {
     vp_result res;
     struct cconn *c = cst_conn(st, &res);
-    char plain[9], hash[VP_HASH_HEX_LEN];
+    char plain[CSTORE_CODE_CHARS + 1], hash[VP_HASH_HEX_LEN];
     sqlite3_stmt *s;
+    size_t k = 0;
     if (!c)
         return res;
     if ((res = loc_read(c, location_id, NULL, NULL)) != VP_OK)
         return res;
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < CSTORE_CODE_CHARS; i++) {
         plain[i] = crockford[randombytes_uniform(32)];
-    plain[8] = '\0';
-    memcpy(code, plain, 4);
-    code[4] = '-';
-    memcpy(code + 5, plain + 4, 4);
-    code[9] = '\0';
-    cst_secret_hash(plain, hash);
+        if (i && i % 4 == 0)
+            code[k++] = '-';
+        code[k++] = plain[i];
+    }
+    plain[CSTORE_CODE_CHARS] = code[k] = '\0';
+    cst_code_hash(st, plain, hash);
+    sodium_memzero(plain, sizeof(plain));
     s = cst_prep(c, SQL_CODE_ADD);
     cst_bind_text(s, 1, hash);
     cst_bind_text(s, 2, location_id);
@@ -406,12 +409,12 @@ vp_result cstore_device_enroll(struct cstore *st, const char *code, const char *
 {
     vp_result res;
     struct cconn *c = cst_conn(st, &res);
-    char plain[9], hash[VP_HASH_HEX_LEN];
+    char plain[CSTORE_CODE_CHARS + 1], hash[VP_HASH_HEX_LEN];
     if (!c)
         return res;
     if (!cstore_code_normalise(code, plain))
-        return VP_ERR_AUTH;
-    cst_secret_hash(plain, hash);
+        return VP_ERR_AUTH; /* an 8-character code of an older version too */
+    cst_code_hash(st, plain, hash);
     memset(dev, 0, sizeof(*dev));
     vp_uuid4(dev->id);
     vp_strlcpy(dev->name, device_name, sizeof(dev->name));

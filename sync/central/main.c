@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void ccli_say_error(const char *key, ...)
 {
@@ -263,6 +264,8 @@ static int run(const char *cmd, const struct ccli_args *a)
 int main(int argc, char **argv)
 {
     struct ccli_args a;
+    /* central.db, its log, backups, keys: for this user only (0600, 0700) */
+    umask(077);
     if (vp_core_init() != VP_OK)
         return CCLI_FAIL;
     set_lang();

@@ -111,6 +111,11 @@ vp_result sync_ctx_enroll(struct sync_ctx *c, const char *server_url, const char
     body = json_pack("{s:s,s:s}", "code", code, "device_name", device_name);
     text = vp_json_dump(body);
     json_decref(body);
+    if (!text) { /* a code or name that is not UTF-8 text */
+        rep->result = VP_ERR_INVALID;
+        vp_strlcpy(rep->message, vp_tr("sync.err.enroll_input"), sizeof(rep->message));
+        return VP_ERR_INVALID;
+    }
     url = sync_url(server_url, "/api/v1/enroll");
     h = http_new(&opt);
     http_response_init(&resp);

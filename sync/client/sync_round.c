@@ -188,9 +188,9 @@ static char *pull_body(struct sync_ctx *c, const char *cursor, size_t *len)
     vp_strlcpy(pr.heartbeat.app_version, VP_VERSION, sizeof(pr.heartbeat.app_version));
     pr.heartbeat.device_time_ms = vp_now_ms();
     js = vp_pull_request_to_json(&pr);
-    text = vp_json_dump(js);
+    text = vp_json_dump(js); /* our own request: always encodable */
     json_decref(js);
-    *len = strlen(text);
+    *len = text ? strlen(text) : 0;
     return text;
 }
 
@@ -246,6 +246,8 @@ static vp_result pull_page(struct sync_ctx *c, bool *more, bool *epoch_reset,
     if (res)
         return res;
     body = pull_body(c, ss.cursor, &len);
+    if (!body)
+        return VP_ERR_INTERNAL;
     url = sync_url(c->device.server_url, "/api/v1/sync/pull");
     http_response_init(&resp);
     res = http_request(c->http, "POST", url, c->device.token, body, len, &resp);

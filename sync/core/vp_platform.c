@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sodium.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,4 +140,47 @@ int64_t vp_disk_free_mb(const char *path)
     if (!path || statvfs(path, &fs) != 0)
         return -1;
     return (int64_t)((unsigned long long)fs.f_bavail * fs.f_frsize / (1024 * 1024));
+}
+
+/* Reads exactly 32 bytes from path. */
+static vp_result secret_read(const char *path, unsigned char key[32])
+{
+    struct vp_buf b = VP_BUF_INIT;
+    vp_result res = vp_read_file(path, 32, &b);
+    if (res == VP_ERR_INVALID || (!res && b.len != 32))
+        res = VP_ERR_CORRUPT;
+    if (!res)
+        memcpy(key, b.data, 32);
+    if (b.data)
+        sodium_memzero(b.data, b.len);
+    vp_buf_release(&b);
+    return res;
+}
+
+vp_result vp_secret_load(const char *dir, const char *file, unsigned char key[32])
+{
+    char *path = vp_path_join(dir, file);
+    struct vp_buf tmp = VP_BUF_INIT;
+    unsigned char fresh[32];
+    vp_result res = secret_read(path, key);
+    int fd;
+    if (res != VP_ERR_NOT_FOUND)
+        goto out;
+    randombytes_buf(fresh, sizeof(fresh));
+    vp_buf_addf(&tmp, "%s.new.%ld", path, (long)getpid());
+    fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    res = VP_ERR_IO;
+    if (fd >= 0) {
+        bool ok = write(fd, fresh, sizeof(fresh)) == (ssize_t)sizeof(fresh) && fsync(fd) == 0;
+        close(fd);
+        /* link() fails if another process put its key there first: use that one */
+        if (ok && (link(tmp.data, path) == 0 || errno == EEXIST))
+            res = secret_read(path, key);
+        unlink(tmp.data);
+    }
+    sodium_memzero(fresh, sizeof(fresh));
+out:
+    vp_buf_release(&tmp);
+    free(path);
+    return res;
 }

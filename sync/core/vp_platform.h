@@ -31,4 +31,11 @@ int64_t vp_disk_free_mb(const char *path);
 /* Writes data to path atomically (temp file, fsync, rename, fsync dir). */
 vp_result vp_write_file_atomic(const char *path, const void *data, size_t len);
 
+/* Loads the 32-byte secret key kept in dir/file, making it (random bytes,
+ * mode 0600) on first use. Several processes starting at once agree on one
+ * key: it is written to a temporary file and linked into place, so a reader
+ * never sees half a key. VP_ERR_IO if it cannot be read or made,
+ * VP_ERR_CORRUPT if the file is not exactly 32 bytes. */
+vp_result vp_secret_load(const char *dir, const char *file, unsigned char key[32]);
+
 #endif

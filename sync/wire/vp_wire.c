@@ -442,8 +442,9 @@ bool vp_record_from_json(json_t *js, const struct vp_catalog *cat, struct vp_rec
 void vp_record_hash(const json_t *js, char out[VP_HASH_HEX_LEN])
 {
     unsigned char h[32];
-    char *text = vp_json_canonical(js);
-    crypto_generichash(h, sizeof(h), (const unsigned char *)text, strlen(text), NULL, 0);
+    char *text = vp_json_canonical(js); /* parsed JSON: always encodable */
+    crypto_generichash(h, sizeof(h), (const unsigned char *)(text ? text : ""),
+                       text ? strlen(text) : 0, NULL, 0);
     free(text);
     vp_hex_encode(h, sizeof(h), out);
 }
@@ -623,6 +624,8 @@ bool vp_change_from_json(json_t *js, struct vp_change *out, struct vp_json_err *
         if (!json_is_object(cat))
             return vp_json_fail(err, "catalog", "must be a catalog object");
         text = vp_json_dump(cat);
+        if (!text)
+            return vp_json_fail(err, "catalog", "must be a catalog object");
         if (vp_catalog_parse(text, strlen(text), &parsed, err) != VP_OK) {
             free(text);
             return false;

@@ -2,13 +2,16 @@
  * fuzz_central_push.c - libFuzzer target for the sync wire's parsing at both
  * ends: push bodies (plain and gzip), pull requests and enrolment codes as
  * the server reads them (cpush.h, vp_envelope.h, chttp_gunzip(),
- * cstore_code_normalise()), and push answers and pull pages as the tablet
- * reads them (vp_envelope.h).
+ * cstore_code_normalise()), push answers and pull pages as the tablet reads
+ * them (vp_envelope.h), and the bounded text copies every handler uses
+ * (vp_strlcpy, vp_snprintf, vp_utf8_scrub).
  *
  * The first byte picks the mode ('0' push, '1' gzip push, '2' pull request,
- * '3' enrolment code, '4' push answer, '5' pull page); the rest is the
- * input. Seeds are in tests/fuzz/corpus/push. Envelopes must survive a round
- * trip: what was read, written again and read back, is the same.
+ * '3' enrolment code and text bounds, '4' push answer, '5' pull page); the
+ * rest is the input. Seeds are in tests/fuzz/corpus/push, the dictionary
+ * (JSON, keys, multibyte and invalid UTF-8) in push.dict. Envelopes must
+ * survive a round trip: what was read, written again and read back, is the
+ * same.
  */
 #include "chttp.h"
 #include "cpush.h"
@@ -102,6 +105,25 @@ static void pull_page(const char *text, size_t len)
     json_decref(js);
 }
 
+/* Bounded copies of valid text stay valid text; scrubbed text is valid. */
+static void text_bounds(char *s)
+{
+    bool valid = vp_utf8_valid_text(s, strlen(s));
+    char small[7], fmt[7];
+    json_t *js;
+    for (size_t size = 1; size <= sizeof(small); size++) {
+        vp_strlcpy(small, s, size);
+        vp_snprintf(fmt, size, "%s", s);
+        if (valid && (!vp_utf8_valid_text(small, strlen(small)) ||
+                      !vp_utf8_valid_text(fmt, strlen(fmt)) || strcmp(small, fmt) != 0))
+            abort();
+    }
+    vp_utf8_scrub(s);
+    if ((js = json_string(s)) == NULL) /* jansson refuses text that is not UTF-8 */
+        abort();
+    json_decref(js);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct vp_catalog cat;
@@ -129,9 +151,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 4: push_answer(text, len); break;
     case 5: pull_page(text, len); break;
     default: {
-        char *copy = vp_xstrndup(text, len), out[9];
-        if (cstore_code_normalise(copy, out) && strlen(out) != 8)
+        char *copy = vp_xstrndup(text, len), out[CSTORE_CODE_CHARS + 1];
+        if (cstore_code_normalise(copy, out) && strlen(out) != CSTORE_CODE_CHARS)
             abort();
+        text_bounds(copy);
         free(copy);
         break;
     }
