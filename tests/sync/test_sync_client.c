@@ -230,7 +230,7 @@ static void test_unauthorized_forgets_the_token_and_keeps_records(void)
     CHECK_OK(devstore_device_get(f.s, &d));
     CHECK(!d.enrolled);
     CHECK_OK(devstore_outbox_stats(f.s, &st));
-    CHECK_INT_EQ(st.pending_observations, 2);
+    CHECK_INT_EQ(st.pending_signals, 2);
     fakecentral_stop(fc);
     fixture_close(&f);
 }
