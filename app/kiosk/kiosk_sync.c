@@ -154,6 +154,16 @@ void kiosk_sync_deliver(struct kiosk_sync *ks, struct app *a)
     }
 }
 
+void kiosk_sync_recheck(struct kiosk_sync *ks)
+{
+#ifdef VP_HAVE_SYNCCLIENT
+    if (ks)
+        sync_worker_recheck(ks->worker);
+#else
+    (void)ks;
+#endif
+}
+
 void kiosk_sync_wait_idle(struct kiosk_sync *ks)
 {
 #ifdef VP_HAVE_SYNCCLIENT

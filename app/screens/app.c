@@ -31,8 +31,8 @@ void app_refresh_status(struct app *a)
         memset(&a->stats, 0, sizeof(a->stats));
     if (devstore_sync_state(a->db, &a->sst) != VP_OK)
         memset(&a->sst, 0, sizeof(a->sst));
-    if (devstore_signals_next_settle(a->db, &a->settle_at) != VP_OK)
-        a->settle_at = 0;
+    if (devstore_signals_next_settle(a->db, &a->settle_at) != VP_OK || a->settle_at <= vp_now_ms())
+        a->settle_at = 0; /* a passed hold already counts as waiting */
     devstore_setting_get_int(a->db, "autolock_seconds", 90, &secs);
     if (secs < 10)
         secs = 10;

@@ -214,7 +214,8 @@ static vp_result freeze_batch(struct devstore *s, size_t max_records, size_t max
     vp_uuid4(batch_id);
     /* ever_sent stays set for good: from now on the centre may have it */
     return ds_exec(s,
-                   "UPDATE outbox SET state = 'in_flight', batch_id = ?2, ever_sent = 1"
+                   "UPDATE outbox SET state = 'in_flight', batch_id = ?2, ever_sent = 1,"
+                   " hold_until = 0"
                    " WHERE state = 'pending' AND " SETTLED " AND seq <= ?3",
                    "isi", now, batch_id, last_seq);
 }

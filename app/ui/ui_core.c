@@ -344,9 +344,10 @@ static bool pointer_move(struct ui *ui, int x, int y)
 static bool double_tap(struct ui *ui)
 {
     int64_t now = vp_mono_ms();
-    bool twice = !ui->pressed_repeat_ok && ui->last_action_ms > 0 &&
-                 ui->pressed_action == ui->last_action && ui->pressed_arg == ui->last_arg &&
-                 now - ui->last_action_ms < UI_DOUBLE_TAP_MS;
+    /* last_action is 0 before the first tap (actions are > 0); app time
+     * may be negative in tests that set the clock back */
+    bool twice = !ui->pressed_repeat_ok && ui->pressed_action == ui->last_action &&
+                 ui->pressed_arg == ui->last_arg && now - ui->last_action_ms < UI_DOUBLE_TAP_MS;
     if (!twice) {
         ui->last_action = ui->pressed_action;
         ui->last_arg = ui->pressed_arg;

@@ -296,7 +296,8 @@ static void *worker_main(void *arg)
                 delay = 0;
             if (attempt == 0)
                 delay = until_settle(&c, delay);
-            continue;
+            if (delay > 0)
+                continue;
         }
         w->recheck = false;
         w->busy = true;
@@ -397,10 +398,10 @@ bool sync_worker_wait_idle(struct sync_worker *w, int timeout_ms)
         return true;
     deadline_in(&ts, timeout_ms);
     pthread_mutex_lock(&w->lock);
-    while ((w->busy || w->wake || w->enroll_url) && !atomic_load(&w->stop))
+    while ((w->busy || w->wake || w->recheck || w->enroll_url) && !atomic_load(&w->stop))
         if (pthread_cond_timedwait(&w->cond, &w->lock, &ts) != 0)
             break;
-    idle = !w->busy && !w->wake && !w->enroll_url;
+    idle = !w->busy && !w->wake && !w->recheck && !w->enroll_url;
     pthread_mutex_unlock(&w->lock);
     return idle;
 }

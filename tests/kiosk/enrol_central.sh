@@ -52,6 +52,6 @@ if ! "$kiosk" script "$script" --data "$dir/data"; then
     exit 1
 fi
 got=$("$fixture" stats "$dir/data")
-echo "$got" | grep -q "pending=0 observations=0" || { echo "FAIL: still pending: $got"; exit 1; }
+echo "$got" | grep -q "pending=0 signals=0" || { echo "FAIL: still pending: $got"; exit 1; }
 "$kiosk" status --data "$dir/data" | grep -q Dolfijn || { echo "FAIL: status does not name Dolfijn"; exit 1; }
 echo "ok: enrol_central"
