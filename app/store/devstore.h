@@ -225,8 +225,8 @@ vp_result devstore_signal_get(struct devstore *s, const char *id, struct vp_obse
 vp_result devstore_signals_settle(struct devstore *s);
 /* When the earliest hold of a version not yet sent ends (wall-clock ms; it
  * may have passed: then the worker has something to send now), or 0 if
- * none. A hold further away than DEV_SETTLE_MS (the clock went back) counts
- * as settled already. */
+ * none. A hold further away than twice DEV_SETTLE_MS (the clock went back)
+ * counts as settled already. */
 vp_result devstore_signals_next_settle(struct devstore *s, int64_t *at_ms);
 
 /* One version, by its record id. */

@@ -107,10 +107,10 @@ vp_result devstore_advice_mark_read(struct devstore *s, const char *advice_id, c
 /* ---- stats, batches, results ---- */
 
 /* A row is settled (offered to batches) once its hold has passed; a hold
- * further away than the window itself means the clock went back. ?1 = now. */
-#define SETTLED "(hold_until <= ?1 OR hold_until > ?1 + 120000)"
+ * further away than twice the window means the clock went back. ?1 = now. */
+#define SETTLED "(hold_until <= ?1 OR hold_until > ?1 + 240000)"
 #define WAITING "state IN ('pending', 'in_flight')"
-_Static_assert(DEV_SETTLE_MS == 120000, "SETTLED spells DEV_SETTLE_MS out");
+_Static_assert(DEV_SETTLE_MS == 120000, "SETTLED spells 2 * DEV_SETTLE_MS out");
 
 vp_result devstore_outbox_stats(struct devstore *s, struct dev_outbox_stats *o)
 {

@@ -284,13 +284,14 @@ vp_result devstore_signals_settle(struct devstore *s)
 vp_result devstore_signals_next_settle(struct devstore *s, int64_t *at_ms)
 {
     int64_t at = 0;
-    /* a hold further away than the window (the clock went back) counts as
-     * settled already; one that has passed is due (it may be past now) */
+    /* a hold further away than twice the window (the clock went back)
+     * counts as settled already; one that has passed is due (it may be past
+     * now) */
     vp_result res = ds_query_int(s, &at,
                                  "SELECT coalesce(min(hold_until), 0) FROM outbox"
                                  " WHERE state = 'pending' AND hold_until <> 0"
                                  " AND hold_until <= ?1 + ?2",
-                                 "ii", vp_now_ms(), (int64_t)DEV_SETTLE_MS);
+                                 "ii", vp_now_ms(), (int64_t)2 * DEV_SETTLE_MS);
     *at_ms = res ? 0 : at;
     return res;
 }
