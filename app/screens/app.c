@@ -177,14 +177,16 @@ void app_settle_changed(struct app *a)
 void app_settle_all(struct app *a)
 {
     vp_result res;
+    int64_t held;
     app_refresh_status(a);
-    if (a->stats.unsettled_signals == 0)
-        return;
+    held = a->stats.unsettled_signals;
+    /* also clears holds that passed on their own, so every reader agrees */
     res = devstore_signals_settle(a->db);
     if (res)
         vp_warn("kiosk: cannot settle the held signals: %s", vp_result_name(res));
     app_refresh_status(a);
-    app_wake_sync(a);
+    if (held > 0)
+        app_wake_sync(a);
 }
 
 void app_toast_clear_undo(struct app *a)
