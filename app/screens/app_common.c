@@ -101,9 +101,9 @@ void app_sync_line(struct app *a, struct ui_rect r, bool tappable)
         snprintf(num, sizeof(num), "%lld", (long long)a->stats.quarantined);
         vp_tr_fill(&b, vp_tr_n("kiosk.sync.held", (long)a->stats.quarantined), "n", num, NULL);
         dot = UI_C_LVL3;
-    } else if (a->stats.pending_observations > 0) {
-        snprintf(num, sizeof(num), "%lld", (long long)a->stats.pending_observations);
-        vp_tr_fill(&b, vp_tr_n("kiosk.sync.waiting", (long)a->stats.pending_observations), "n", num,
+    } else if (a->stats.pending_signals > 0) {
+        snprintf(num, sizeof(num), "%lld", (long long)a->stats.pending_signals);
+        vp_tr_fill(&b, vp_tr_n("kiosk.sync.waiting", (long)a->stats.pending_signals), "n", num,
                    NULL);
         dot = UI_C_LVL2;
     } else if (a->stats.pending > 0) {

@@ -232,6 +232,7 @@ void app_overlay_build(struct app *a)
     case OV_EDIT: build_edit(a); break;
     case OV_CHOICE: build_choice(a); break;
     case OV_CONFIRM: build_confirm(a); break;
+    case OV_NAMES: scr_signal_names_build(a); break;
     }
 }
 
@@ -274,6 +275,7 @@ bool app_overlay_action(struct app *a, int action, int arg)
         if (action == A_CLOSE)
             a->overlay = OV_NONE;
         return true;
+    case OV_NAMES: scr_signal_names_action(a, action, arg); return true;
     }
     return false;
 }

@@ -632,7 +632,7 @@ vp_result devstore_heartbeat(struct devstore *s, struct vp_heartbeat *out)
     if (res)
         return res;
     out->catalog_version = cat->version;
-    out->pending_signals = os.pending_observations;
+    out->pending_signals = os.pending_signals;
     out->oldest_pending_ms = os.oldest_pending_ms;
     out->quarantined = os.quarantined;
     out->last_attempt_ms = ss.last_attempt_ms;

@@ -56,7 +56,7 @@ if ! "$kiosk" script "$script" --data "$dir/data"; then
     exit 1
 fi
 got=$("$fixture" stats "$dir/data")
-echo "$got" | grep -q "pending=0 observations=0" || { echo "FAIL: still pending: $got"; exit 1; }
+echo "$got" | grep -q "pending=0 signals=0" || { echo "FAIL: still pending: $got"; exit 1; }
 "$kiosk" status --data "$dir/data" | grep -q Dolfijn || { echo "FAIL: status does not name Dolfijn"; exit 1; }
 for f in "$dir/data/kiosk.db" "$dir/central/central.db"; do
     mode=$(stat -c %a "$f")

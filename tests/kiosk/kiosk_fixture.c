@@ -242,8 +242,9 @@ static int stats(const char *dir)
     devstore_close(db);
     if (res)
         return die("stats", res);
-    printf("pending=%lld observations=%lld quarantined=%lld\n", (long long)st.pending,
-           (long long)st.pending_observations, (long long)st.quarantined);
+    printf("pending=%lld signals=%lld unsettled=%lld quarantined=%lld\n", (long long)st.pending,
+           (long long)st.pending_signals, (long long)st.unsettled_signals,
+           (long long)st.quarantined);
     return 0;
 }
 

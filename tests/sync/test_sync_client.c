@@ -7,6 +7,7 @@
 #include "fakecentral.h"
 #include "sync_client.h"
 #include "sync_internal.h"
+#include <time.h>
 
 /* What the fake server does; tests set the fields and read the log. */
 struct script {
@@ -267,7 +268,7 @@ static void test_unauthorized_forgets_the_token_and_keeps_records(void)
     CHECK_OK(devstore_device_get(f.s, &d));
     CHECK(!d.enrolled);
     CHECK_OK(devstore_outbox_stats(f.s, &st));
-    CHECK_INT_EQ(st.pending_observations, 2);
+    CHECK_INT_EQ(st.pending_signals, 2);
     fakecentral_stop(fc);
     fixture_close(&f);
 }
@@ -354,6 +355,56 @@ static void test_worker_wakes_on_demand_and_reports(void)
     fixture_close(&f);
 }
 
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
+/* The settle window (docs/sync.md): a held signal does not travel, and the
+ * worker sends it when its hold ends, not at its next hourly round. */
+static void test_worker_sends_a_held_signal_when_its_hold_ends(void)
+{
+    struct fixture f;
+    struct script s = { .push_status = 200, .epoch = "E1" };
+    struct fakecentral *fc = fakecentral_start(handler, &s);
+    struct sync_worker *w = NULL;
+    struct vp_observation o;
+    struct dev_outbox_stats st;
+    int before, waited = 0;
+    CHECK(fc && fixture_open(&f) == 0 && enrol_at(&f, fc, "E1") == 0);
+    CHECK_OK(devstore_setting_set_int(f.s, "sync_interval_seconds", 3600));
+    CHECK_OK(sync_worker_start(f.path, NULL, NULL, &w));
+    do { /* the first round sends the fixture's people */
+        sleep_ms(50);
+        waited += 50;
+        CHECK_OK(devstore_outbox_stats(f.s, &st));
+    } while (st.acked < 5 && waited < 5000);
+    CHECK(sync_worker_wait_idle(w, 10000));
+    before = s.pushes;
+    waited = 0;
+    fixture_obs(&f, &o, "TAAL-02");
+    CHECK_OK(devstore_signal_record(f.s, &o, true));
+    sync_worker_recheck(w);
+    CHECK(sync_worker_wait_idle(w, 10000));
+    sleep_ms(300);
+    CHECK_INT_EQ(s.pushes, before);       /* nothing travels while it settles */
+    /* the hold now ends in 300 ms */
+    vp_time_advance(o.device_time_ms + DEV_SETTLE_MS - 300 - vp_now_ms());
+    sync_worker_recheck(w);
+    do {
+        sleep_ms(50);
+        waited += 50;
+        CHECK_OK(devstore_outbox_stats(f.s, &st));
+    } while (st.acked < 6 && waited < 5000);
+    CHECK_INT_EQ(st.pending, 0);
+    CHECK(s.pushes > before);
+    CHECK(waited >= 200); /* not before the hold ended */
+    sync_worker_stop(w);
+    fakecentral_stop(fc);
+    fixture_close(&f);
+}
+
 int main(void)
 {
     if (vp_core_init() || sync_global_init())
@@ -367,6 +418,7 @@ int main(void)
     VP_TEST(test_pull_carries_the_heartbeat);
     VP_TEST(test_backoff_has_full_jitter_a_cap_and_honours_retry_after);
     VP_TEST(test_worker_wakes_on_demand_and_reports);
+    VP_TEST(test_worker_sends_a_held_signal_when_its_hold_ends);
     sync_global_cleanup();
     return vp_test_done();
 }

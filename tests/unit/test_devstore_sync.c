@@ -128,7 +128,7 @@ static void test_retention_purges_only_acknowledged(void)
     CHECK_OK(devstore_purge_acknowledged(f.s, 2000, &purged));
     CHECK_INT_EQ(purged, 3);
     CHECK_OK(devstore_outbox_stats(f.s, &st));
-    CHECK_INT_EQ(st.pending_observations, 2);
+    CHECK_INT_EQ(st.pending_signals, 2);
     CHECK_INT_EQ(st.acked, 0);
     fixture_close(&f);
 }
@@ -204,7 +204,7 @@ static void test_erase_purges_child_and_its_pending_records(void)
     CHECK_ERR(devstore_child_get(f.s, f.daan, &child), VP_ERR_NOT_FOUND);
     CHECK_ERR(devstore_observation_get(f.s, o.id, &o), VP_ERR_NOT_FOUND);
     CHECK_OK(devstore_outbox_stats(f.s, &st));
-    CHECK_INT_EQ(st.pending_observations, 0);
+    CHECK_INT_EQ(st.pending_signals, 0);
     CHECK_INT_EQ(st.pending, 4); /* group, Sanne, two staff */
     fixture_close(&f);
 }
@@ -254,7 +254,7 @@ static void test_two_connections_see_each_others_commits(void)
     CHECK_OK(devstore_open(f.path, &worker));
     record_n(&f, 2);
     CHECK_OK(devstore_outbox_stats(worker, &st));
-    CHECK_INT_EQ(st.pending_observations, 2);
+    CHECK_INT_EQ(st.pending_signals, 2);
     devstore_close(worker);
     fixture_close(&f);
 }
@@ -275,7 +275,7 @@ static void test_integer_cursor_of_an_older_store_carries_over(void)
     CHECK(sqlite3_exec(db,
                        "ALTER TABLE sync_state DROP COLUMN pull_cursor;"
                        "UPDATE sync_state SET cursor = 77;"
-                       "PRAGMA user_version = 1;",
+                       "PRAGMA user_version = 2;",
                        NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
     CHECK_OK(devstore_open(f.path, &f.s));
