@@ -19,15 +19,15 @@ tap "Zonnetje"
 tap "Daan"
 tap "Nieuw signaal"
 tap "Zegt (bijna) geen woordjes"
-expect-not "signaal wacht"
+expect "1 signaal wacht op verbinding"
 VPS
 "$kiosk" script "$dir/save.vps" --data "$dir/data" || { echo "FAIL: save.vps"; exit 1; }
 got=$("$fixture" stats "$dir/data")
-echo "$got" | grep -q "signals=0 unsettled=1" || { echo "FAIL: not held: $got"; exit 1; }
+echo "$got" | grep -q "pending=0 signals=1 unsettled=1" || { echo "FAIL: not held: $got"; exit 1; }
 printf 'expect "1 signaal wacht op verbinding"\n' >"$dir/restart.vps"
 "$kiosk" script "$dir/restart.vps" --data "$dir/data" || { echo "FAIL: restart.vps"; exit 1; }
 got=$("$fixture" stats "$dir/data")
-echo "$got" | grep -q "signals=1 unsettled=0" || { echo "FAIL: not settled: $got"; exit 1; }
+echo "$got" | grep -q "pending=1 signals=1 unsettled=0" || { echo "FAIL: not settled: $got"; exit 1; }
 "$kiosk" status --json --data "$dir/data" | grep -q '"pending_signals": *1' ||
     { echo "FAIL: status does not count the signal"; exit 1; }
 echo "ok: restart_settles"

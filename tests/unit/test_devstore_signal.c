@@ -18,7 +18,7 @@ static size_t freeze(struct fixture *f, struct dev_batch *b)
 }
 
 /* Answers the batch: every record gets status st. */
-static void answer(struct fixture *f, struct dev_batch *b, enum dev_push_status st)
+static void answer(struct fixture *f, struct dev_batch *b, enum vp_push_status st)
 {
     struct dev_push_result r[64];
     for (size_t i = 0; i < b->count && i < 64; i++) {
@@ -35,7 +35,7 @@ static void send_all(struct fixture *f)
 {
     struct dev_batch b;
     while (freeze(f, &b) > 0)
-        answer(f, &b, DEV_PUSH_STORED);
+        answer(f, &b, VP_PUSH_STORED);
     devstore_batch_release(&b);
 }
 
@@ -124,8 +124,8 @@ static void test_new_signal_names_itself_and_is_held_not_offered(void)
     CHECK(vp_uuid7_valid(o.id));
     CHECK_STR_EQ(o.signal_id, o.id);
     st = stats(&f);
-    CHECK_INT_EQ(st.pending, 0);
-    CHECK_INT_EQ(st.pending_signals, 0);
+    CHECK_INT_EQ(st.pending, 0); /* nothing the worker can send yet */
+    CHECK_INT_EQ(st.pending_signals, 1); /* but it waits: the coach has not got it */
     CHECK_INT_EQ(st.unsettled_signals, 1);
     CHECK_INT_EQ(freeze(&f, &b), 0);
     devstore_batch_release(&b);
@@ -163,7 +163,8 @@ static void test_held_signal_settles_by_itself_two_minutes_after_the_last_edit(v
     CHECK_OK(devstore_signals_next_settle(f.s, &at));
     CHECK(at >= t0 + MINUTE + DEV_SETTLE_MS);
     vp_time_advance(MINUTE + 30000);
-    CHECK_INT_EQ(stats(&f).pending_signals, 0);
+    CHECK_INT_EQ(stats(&f).unsettled_signals, 1);
+    CHECK_INT_EQ(stats(&f).pending, 0);
     CHECK_INT_EQ(freeze(&f, &b), 0);
     devstore_batch_release(&b);
     vp_time_advance(31000);
@@ -267,7 +268,8 @@ static void test_amend_when_settled_but_never_sent_changes_in_place_and_holds_ag
     CHECK_OK(extra(&f, o.id, 2, &stored));
     CHECK_STR_EQ(stored.id, o.id);
     CHECK_INT_EQ(stats(&f).unsettled_signals, 1);
-    CHECK_INT_EQ(stats(&f).pending_signals, 0);
+    CHECK_INT_EQ(stats(&f).pending, 0);
+    CHECK_INT_EQ(stats(&f).pending_signals, 1);
     fixture_close(&f);
 }
 
@@ -380,7 +382,7 @@ static void test_quarantined_and_refused_versions_count_as_left(void)
     save(&f, &a, "SOC-01");
     CHECK_OK(devstore_signals_settle(f.s));
     CHECK_INT_EQ(freeze(&f, &batch), 1);
-    answer(&f, &batch, DEV_PUSH_CONFLICT);
+    answer(&f, &batch, VP_PUSH_CONFLICT);
     CHECK_OK(extra(&f, a.id, 2, &c));
     CHECK(strcmp(c.id, a.id) != 0);
     /* a batch refused as a whole goes back to pending, but it was sent */
