@@ -26,7 +26,8 @@ struct capp {
 };
 
 struct capp_options {
-    double device_rate_per_min; /* 0 = default (1200) */
+    const unsigned char *secret; /* 32 bytes keying the throttles' hash (NULL: random) */
+    double device_rate_per_min;  /* 0 = default (1200) */
     int64_t signal_days;        /* retention of unlinked signals */
     int64_t case_days;          /* retention of closed case files */
 };
