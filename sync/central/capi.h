@@ -28,8 +28,8 @@ struct capp {
 struct capp_options {
     const unsigned char *secret; /* 32 bytes keying the throttles' hash (NULL: random) */
     double device_rate_per_min;  /* 0 = default (1200) */
-    int64_t signal_days;        /* retention of unlinked signals */
-    int64_t case_days;          /* retention of closed case files */
+    int64_t signal_days;         /* retention of unlinked signals */
+    int64_t case_days;           /* retention of closed case files */
 };
 
 void capp_init(struct capp *app, struct cstore *store, const struct capp_options *opt);

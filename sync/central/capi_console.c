@@ -111,8 +111,7 @@ static void login_finish(struct chttp_req *req, struct chttp_resp *resp, void *c
     if (job->res == VP_OK) {
         login_ok(req, resp, &job->coach, job);
     } else if (job->res == VP_ERR_AUTH) {
-        cstore_audit(req->app->store, NULL, "login_failed", NULL, NULL, NULL, req->ip,
-                     vp_now_ms());
+        cstore_audit(req->app->store, NULL, "login_failed", NULL, NULL, NULL, req->ip, vp_now_ms());
         chttp_error(req, resp, 401, "unauthorized", vp_tr_in(req->lang, "api.login.failed"));
     } else {
         login_refund(req->app, job);

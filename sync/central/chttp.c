@@ -205,4 +205,3 @@ vp_result chttp_gunzip(const char *data, size_t len, struct vp_buf *out)
     inflateEnd(&z);
     return rc == Z_STREAM_END && z.avail_in == 0 ? VP_OK : VP_ERR_INVALID;
 }
-

@@ -56,8 +56,8 @@ struct conn_state {
     bool too_large;
     bool gzip;
     bool bad_encoding;
-    bool bad_target;  /* broken percent-encoding, %00, invalid UTF-8 */
-    bool bad_framing; /* conflicting Content-Length */
+    bool bad_target;       /* broken percent-encoding, %00, invalid UTF-8 */
+    bool bad_framing;      /* conflicting Content-Length */
     struct chttp_req *req; /* kept while job runs */
     struct chttp_job *job;
 };
@@ -69,8 +69,7 @@ static struct cwatch_conn *watched(struct MHD_Connection *conn)
     return ci ? ci->socket_context : NULL;
 }
 
-static void client_ip(struct MHD_Connection *conn, char *out, size_t size, char *key,
-                      size_t ksize)
+static void client_ip(struct MHD_Connection *conn, char *out, size_t size, char *key, size_t ksize)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -426,8 +425,7 @@ static struct MHD_Daemon *start_daemon(struct chttp_server *srv, const struct ch
     OPT(MHD_OPTION_THREAD_POOL_SIZE, or_default(cfg->threads, 4), NULL);
     OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT, or_default(cfg->per_ip_connections, CHTTP_PER_IP),
         NULL);
-    OPT(MHD_OPTION_CONNECTION_LIMIT, or_default(cfg->max_connections, CHTTP_MAX_CONNECTIONS),
-        NULL);
+    OPT(MHD_OPTION_CONNECTION_LIMIT, or_default(cfg->max_connections, CHTTP_MAX_CONNECTIONS), NULL);
     OPT(MHD_OPTION_CONNECTION_TIMEOUT, or_default(cfg->timeout_s, 30), NULL);
     OPT(MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, srv);
     OPT(MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, srv);
