@@ -144,3 +144,8 @@ void climit_reset(struct climit *l, const char *key)
     }
     pthread_mutex_unlock(&l->lock);
 }
+
+uint32_t climit_slot(const struct climit *l, const char *key)
+{
+    return (uint32_t)(key_id(l, key) % SLOTS);
+}

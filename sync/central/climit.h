@@ -33,4 +33,7 @@ void climit_give(struct climit *l, const char *key, int64_t now_ms);
 /* Forgets key (a full bucket again), e.g. after a successful login. */
 void climit_reset(struct climit *l, const char *key);
 
+/* Where key's window of slots starts (for tests: it depends on the secret). */
+uint32_t climit_slot(const struct climit *l, const char *key);
+
 #endif
