@@ -111,7 +111,7 @@ struct chttp_config {
     int body_ms;                 /* body complete after the headers [30000] */
     int send_ms;                 /* answer sent after it is ready [60000] */
     unsigned work_threads;       /* the worker pool for chttp_defer [cpwpool_default_workers()] */
-    unsigned work_queue;         /* jobs that may wait for it [8 per worker] */
+    unsigned work_queue;         /* jobs that may wait for it [4 per worker] */
     bool insecure_http;          /* allow plain HTTP on a non-loopback address */
 };
 

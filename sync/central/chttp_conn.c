@@ -412,7 +412,7 @@ static void start_helpers(struct chttp_server *srv, const struct chttp_config *c
     lim.ms[CWATCH_BODY] = cfg->body_ms ? cfg->body_ms : CHTTP_BODY_MS;
     lim.ms[CWATCH_SEND] = cfg->send_ms ? cfg->send_ms : CHTTP_SEND_MS;
     srv->watch = cwatch_new(&lim);
-    srv->pool = cpwpool_new(workers, or_default(cfg->work_queue, 8 * workers));
+    srv->pool = cpwpool_new(workers, or_default(cfg->work_queue, 4 * workers));
 }
 
 static struct MHD_Daemon *start_daemon(struct chttp_server *srv, const struct chttp_config *cfg,
