@@ -4,11 +4,16 @@
  */
 #include "cpwpool.h"
 #include "vp_alloc.h"
+#include "vp_log.h"
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+#define WORKER_NICE 10
 
 struct job {
     cpwpool_fn run;
@@ -28,6 +33,10 @@ struct cpwpool {
 static void *worker(void *arg)
 {
     struct cpwpool *p = arg;
+    /* below the request threads: when a core is scarce, tablets go first
+     * (on Linux a thread's nice value is its own) */
+    if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), WORKER_NICE) != 0)
+        vp_debug("password pool: could not lower the workers' priority");
     pthread_mutex_lock(&p->lock);
     for (;;) {
         struct job j;

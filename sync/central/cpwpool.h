@@ -4,7 +4,8 @@
  * a tenth of a second of one core each). A fixed number of workers and a
  * fixed queue: when the queue is full, cpwpool_submit() refuses at once and
  * the caller answers 429, so a login flood costs at most `workers` cores and
- * `workers` x 64 MiB, and never a request thread.
+ * `workers` x 64 MiB, and never a request thread. The workers run at nice
+ * 10: when cores are scarce, the request threads (tablets) go first.
  */
 #ifndef CPWPOOL_H
 #define CPWPOOL_H

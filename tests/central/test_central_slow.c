@@ -5,21 +5,14 @@
  * 16 addresses x 63 connections send a header line every 5 s and 250 wrong
  * logins arrive, /healthz and a tablet's pull keep answering within 5 s.
  */
+#include "cattack.h"
 #include "craw.h"
 #include "ctu.h"
 #include "vp_core.h"
 #include "vp_test.h"
 #include "vp_time.h"
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 static struct central_proc srv;
@@ -119,139 +112,23 @@ static void test_one_address_gets_at_most_its_connections(void)
     vp_buf_release(&ans);
 }
 
-/* ---- the attack ---- */
-
-#define ATTACK_ADDRS 16
-#define ATTACK_CONNS 63
-#define ATTACK_N     (ATTACK_ADDRS * ATTACK_CONNS)
-
-struct attack {
-    atomic_bool stop;
-    int port;
-    long connects, cut;
-};
-
-static int connect_nonblocking(const char *src, int port)
-{
-    struct sockaddr_in a;
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -1;
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    inet_pton(AF_INET, src, &a.sin_addr);
-    if (bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0)
-        goto fail;
-    a.sin_port = htons((uint16_t)port);
-    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-    if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0 && errno != EINPROGRESS)
-        goto fail;
-    return fd;
-fail:
-    close(fd);
-    return -1;
-}
-
-/* Slowloris: every connection sends a request line, then a header line
- * every 5 s; a connection the server closes is opened again at its next
- * tick. */
-static void *slow_headers(void *arg)
-{
-    struct attack *a = arg;
-    static struct pollfd p[ATTACK_N];
-    static int64_t next[ATTACK_N];
-    static char src[ATTACK_N][16];
-    char junk[4096];
-    for (int i = 0; i < ATTACK_N; i++) {
-        snprintf(src[i], sizeof(src[i]), "127.0.1.%d", 1 + i % ATTACK_ADDRS);
-        p[i].fd = -1;
-        next[i] = vp_mono_ms() + (i * 5000) / ATTACK_N; /* spread over 5 s */
-    }
-    while (!atomic_load(&a->stop)) {
-        int64_t now = vp_mono_ms();
-        for (int i = 0; i < ATTACK_N; i++) {
-            if (now < next[i])
-                continue;
-            next[i] = now + 5000;
-            if (p[i].fd < 0) {
-                p[i].fd = connect_nonblocking(src[i], a->port);
-                p[i].events = POLLIN;
-                a->connects++;
-                if (p[i].fd >= 0)
-                    send(p[i].fd, "GET /healthz HTTP/1.1\r\n", 23, MSG_NOSIGNAL);
-            } else {
-                send(p[i].fd, "X-Slow: 1\r\n", 11, MSG_NOSIGNAL);
-            }
-        }
-        if (poll(p, ATTACK_N, 100) > 0)
-            for (int i = 0; i < ATTACK_N; i++)
-                if (p[i].fd >= 0 && p[i].revents && recv(p[i].fd, junk, sizeof(junk), 0) <= 0) {
-                    close(p[i].fd); /* the server cut it: again at the next tick */
-                    p[i].fd = -1;
-                    a->cut++;
-                }
-    }
-    for (int i = 0; i < ATTACK_N; i++)
-        if (p[i].fd >= 0)
-            close(p[i].fd);
-    return NULL;
-}
-
-/* One wrong login at its own moment: the flood does not wait for answers. */
-struct wrong_login {
-    int port, i;
-    int64_t due;
-    int status;
-};
-
-static void *wrong_login(void *arg)
-{
-    struct wrong_login *w = arg;
-    struct vp_buf req = VP_BUF_INIT, body = VP_BUF_INIT, ans = VP_BUF_INIT;
-    char src[32];
-    int64_t now = vp_mono_ms();
-    if (now < w->due)
-        usleep((useconds_t)(w->due - now) * 1000);
-    snprintf(src, sizeof(src), "127.0.3.%d", 1 + w->i % 50);
-    vp_buf_addf(&body, "{\"email\":\"flood-%d@example.org\",\"password\":\"fout-%d\"}", w->i, w->i);
-    vp_buf_addf(&req,
-                "POST /api/console/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
-                body.len, body.data);
-    w->status = craw_request(src, w->port, req.data, req.len, 20000, &ans);
-    vp_buf_release(&req);
-    vp_buf_release(&body);
-    vp_buf_release(&ans);
-    return NULL;
-}
-
 static void test_healthz_and_pull_answer_during_slow_header_attack_and_login_flood(void)
 {
     const char *health = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-    static struct wrong_login flood[250];
-    static pthread_t ft[250];
-    struct attack a;
-    pthread_t at;
-    char token[64], device[40];
+    struct cattack_slow slow = { .addrs = 16, .conns = 63, .line_ms = 5000 };
+    struct cattack_logins flood = { .n = 250, .addrs = 50, .spread_ms = 10000 };
+    char token[64], device[40], code[16];
     int64_t worst_health = 0, worst_pull = 0, t_end;
-    int probes = 0, flood_answered = 0;
+    int probes = 0;
     /* this test runs the server with its defaults (10 s for headers) */
     central_proc_stop(&srv);
     CHECK_INT_EQ(central_proc_start(&srv, dir, NULL, NULL), 0);
-    {
-        char code[16];
-        ctu_code(dir, locs[1].id, code);
-        CHECK_INT_EQ(ctu_enroll(srv.url, code, token, device), 200);
-    }
-    memset(&a, 0, sizeof(a));
-    a.port = srv.port;
-    pthread_create(&at, NULL, slow_headers, &a);
+    ctu_code(dir, locs[1].id, code);
+    CHECK_INT_EQ(ctu_enroll(srv.url, code, token, device), 200);
+    slow.port = flood.port = srv.port;
+    cattack_slow_start(&slow);
     sleep(6); /* every attacking connection is open and trickling */
-    for (int i = 0; i < 250; i++) {
-        /* 250 logins from 50 addresses in 10 s */
-        flood[i] = (struct wrong_login){ srv.port, i, vp_mono_ms() + i * 40, 0 };
-        pthread_create(&ft[i], NULL, wrong_login, &flood[i]);
-    }
+    cattack_logins_start(&flood);
     /* 20 s of probes: through the flood and two rounds of deadline cuts */
     t_end = vp_mono_ms() + 20000;
     while (vp_mono_ms() < t_end) {
@@ -276,22 +153,17 @@ static void test_healthz_and_pull_answer_during_slow_header_attack_and_login_flo
         probes++;
         usleep(250 * 1000);
     }
-    for (int i = 0; i < 250; i++)
-        pthread_join(ft[i], NULL);
-    atomic_store(&a.stop, true);
-    pthread_join(at, NULL);
-    for (int i = 0; i < 250; i++)
-        if (flood[i].status == 401 || flood[i].status == 429)
-            flood_answered++;
+    cattack_logins_wait(&flood);
+    cattack_slow_stop(&slow);
     fprintf(stderr,
-            "attack: %ld connects, %ld cut by the server; logins answered %d/250; "
-            "%d probes: /healthz worst %lld ms, pull worst %lld ms\n",
-            a.connects, a.cut, flood_answered, probes, (long long)worst_health,
-            (long long)worst_pull);
+            "attack: %ld connects, %ld cut by the server; logins %d evaluated, %d refused, %d "
+            "other; %d probes: /healthz worst %lld ms, pull worst %lld ms\n",
+            slow.connects, slow.cut, flood.evaluated, flood.refused, flood.other, probes,
+            (long long)worst_health, (long long)worst_pull);
     CHECK(probes >= 10);
     CHECK(worst_health < 5000);
     CHECK(worst_pull < 5000);
-    CHECK_INT_EQ(flood_answered, 250); /* each a 401 or a 429, none left hanging */
+    CHECK_INT_EQ(flood.other, 0); /* each a 401 or a 429, none left hanging */
 }
 
 int main(void)
