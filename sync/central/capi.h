@@ -19,6 +19,7 @@ struct capp {
     struct climit *device_rate;   /* requests per device */
     struct climit *login_ip;      /* failed logins per client address */
     struct climit *login_account; /* failed logins per email */
+    struct climit *audit_refused; /* one "login_throttled" audit entry a minute per key */
     bool tls;
     atomic_bool stopping;
     int64_t session_idle_ms;

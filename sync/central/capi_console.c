@@ -65,7 +65,11 @@ static bool login_allowed(struct chttp_req *req, struct chttp_resp *resp, const 
         return true;
     chttp_error(req, resp, 429, "rate_limited", NULL);
     resp->retry_after = a > b ? a : b;
-    cstore_audit(req->app->store, NULL, "login_throttled", NULL, NULL, NULL, req->ip, vp_now_ms());
+    /* audited once a minute per account and address: a flood of refusals
+     * must not turn into a flood of disk writes */
+    if (climit_take(req->app->audit_refused, a ? account : req->addr_key, now) == 0)
+        cstore_audit(req->app->store, NULL, "login_throttled", NULL, NULL, NULL, req->ip,
+                     vp_now_ms());
     return false;
 }
 

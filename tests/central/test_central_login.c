@@ -3,8 +3,8 @@
  * real server (issue 10, findings 4 and 5): parallel wrong logins never get
  * more guesses evaluated than the account's and the address's budgets
  * allow; password hashing never holds a request thread; a full pool
- * answers 429 at once. Clients come from many loopback addresses
- * (127.0.N.M) so each limit can be tested on its own.
+ * answers 429 at once; refused logins do not each cost a disk write. Clients come from many
+ * loopback addresses (127.0.N.M) so each limit can be tested on its own.
  */
 #include "craw.h"
 #include "ctu.h"
@@ -60,6 +60,11 @@ static int64_t failed_in_audit(void)
     return ctu_db_int(dir, "SELECT COUNT(*) FROM audit WHERE action = 'login_failed'");
 }
 
+static int64_t throttled_in_audit(void)
+{
+    return ctu_db_int(dir, "SELECT COUNT(*) FROM audit WHERE action = 'login_throttled'");
+}
+
 /* ---- forty at once, one account ---- */
 
 struct burst {
@@ -86,7 +91,7 @@ static void test_forty_parallel_wrong_logins_evaluate_at_most_five(void)
     struct burst b[40];
     pthread_barrier_t go;
     struct tally t = { 0, 0, 0 };
-    int64_t before = failed_in_audit();
+    int64_t before = failed_in_audit(), throttled = throttled_in_audit();
     pthread_barrier_init(&go, NULL, 40);
     for (int i = 0; i < 40; i++) {
         b[i] = (struct burst){ &go, &t, i };
@@ -101,6 +106,9 @@ static void test_forty_parallel_wrong_logins_evaluate_at_most_five(void)
     CHECK(atomic_load(&t.evaluated) <= 5);
     CHECK_INT_EQ(atomic_load(&t.evaluated) + atomic_load(&t.refused), 40);
     CHECK(failed_in_audit() - before <= 5);
+    /* refusals are audited once a minute per account, not once each (no write flood) */
+    CHECK(throttled_in_audit() - throttled >= 1);
+    CHECK(throttled_in_audit() - throttled <= 2);
 }
 
 /* ---- eight clients for some seconds ---- */
