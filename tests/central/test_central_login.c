@@ -200,8 +200,10 @@ static void *flood_login(void *arg)
     f->ms = vp_mono_ms() - t0;
     f->retry_after = craw_header(&ans, "Retry-After", h, sizeof(h)) != NULL;
     js = json_loads(craw_body(&ans), 0, &jerr);
-    snprintf(f->error, sizeof(f->error), "%s",
-             json_string_value(json_object_get(js, "error")) ?: "");
+    {
+        const char *e = json_string_value(json_object_get(js, "error"));
+        snprintf(f->error, sizeof(f->error), "%s", e ? e : "");
+    }
     json_decref(js);
     vp_buf_release(&ans);
     return NULL;
