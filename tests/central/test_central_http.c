@@ -122,7 +122,8 @@ static int64_t observations(void)
     return ctu_db_int(dir, "SELECT COUNT(*) FROM observations");
 }
 
-/* A push of one valid record with extra framing headers; the status. */
+/* A push of one valid record with these framing headers (NULL: the right
+ * Content-Length); the status. */
 static int push_framed(const char *framing, struct vp_buf *ans)
 {
     json_t *body = json_pack("{s:[o]}", "records", ctu_observation(child, staff, 2));
@@ -131,9 +132,13 @@ static int push_framed(const char *framing, struct vp_buf *ans)
     int status;
     vp_buf_addf(&req,
                 "POST /api/v1/sync/push HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
-                "Content-Type: application/json\r\n%s\r\n",
-                token, framing);
-    if (strstr(framing, "chunked"))
+                "Content-Type: application/json\r\n",
+                token);
+    if (framing)
+        vp_buf_addf(&req, "%s\r\n", framing);
+    else
+        vp_buf_addf(&req, "Content-Length: %zu\r\n\r\n", strlen(text));
+    if (framing && strstr(framing, "chunked"))
         vp_buf_addf(&req, "%zx\r\n%s\r\n0\r\n\r\n", strlen(text), text);
     else
         vp_buf_adds(&req, text);
@@ -258,6 +263,16 @@ static void test_429_and_503_have_json_shape_too(void)
     CHECK_INT_EQ(craw_request(NULL, srv.port, req.data, req.len, 5000, &ans), 429);
     CHECK(is_json_error(&ans, "rate_limited"));
     CHECK(craw_header(&ans, "Retry-After", ra, sizeof(ra)));
+    /* 503: storage trouble, here through the fault hook */
+    {
+        const char *busy[] = { "VP_FAULT=push_503", NULL }, *none[] = { "VP_FAULT=", NULL };
+        vp_buf_reset(&ans);
+        CHECK_INT_EQ(central_proc_restart(&srv, busy), 0);
+        CHECK_INT_EQ(push_framed(NULL, &ans), 503);
+        CHECK(is_json_error(&ans, "unavailable"));
+        CHECK(craw_header(&ans, "Retry-After", ra, sizeof(ra)));
+        CHECK_INT_EQ(central_proc_restart(&srv, none), 0);
+    }
     vp_buf_release(&req);
     vp_buf_release(&ans);
 }
