@@ -30,7 +30,6 @@ struct cwatch {
     pthread_mutex_t lock;
     pthread_cond_t wake;
     struct cwatch_conn *head;
-    uint64_t cuts[CWATCH_NPHASES];
     bool stopping;
     pthread_t thread;
 };
@@ -45,7 +44,6 @@ static void sweep(struct cwatch *w, int64_t now)
         if (c->cut || !limit || now - c->since_ms < limit)
             continue;
         c->cut = true;
-        w->cuts[c->phase]++;
         shutdown(c->fd, SHUT_RDWR);
         vp_info("http: closed a connection from %s: %s not complete within %lld ms", c->addr,
                 phase_names[c->phase], (long long)limit);
@@ -146,13 +144,4 @@ void cwatch_phase(struct cwatch *w, struct cwatch_conn *c, enum cwatch_phase ph)
     c->phase = ph;
     c->since_ms = now;
     pthread_mutex_unlock(&w->lock);
-}
-
-uint64_t cwatch_cut_count(struct cwatch *w, enum cwatch_phase ph)
-{
-    uint64_t n;
-    pthread_mutex_lock(&w->lock);
-    n = w->cuts[ph];
-    pthread_mutex_unlock(&w->lock);
-    return n;
 }

@@ -44,7 +44,4 @@ void cwatch_close(struct cwatch *w, struct cwatch_conn *c);
 /* Moves c to phase ph, starting its clock now. */
 void cwatch_phase(struct cwatch *w, struct cwatch_conn *c, enum cwatch_phase ph);
 
-/* How many connections were cut for being late, per phase (for tests and logs). */
-uint64_t cwatch_cut_count(struct cwatch *w, enum cwatch_phase ph);
-
 #endif
