@@ -63,19 +63,21 @@ static void enroll(struct chttp_req *req, struct chttp_resp *resp)
     if (!vp_json_only_keys(js, keys, &err) || !vp_json_get_str(js, "code", true, 32, &code, &err) ||
         !vp_json_get_str(js, "device_name", false, 80, &name, &err)) {
         chttp_error(req, resp, 422, "invalid", NULL);
-    } else if ((wait = climit_peek(req->app->login_ip, req->ip, vp_mono_ms())) != 0) {
+    } else if ((wait = climit_take(req->app->login_ip, req->addr_key, vp_mono_ms())) != 0) {
+        /* taken before trying, given back unless the code was wrong: one step */
         chttp_error(req, resp, 429, "rate_limited", NULL);
         resp->retry_after = wait;
     } else if ((res = cstore_device_enroll(req->app->store, code, name, vp_now_ms(), &dev, &loc,
                                            token)) == VP_OK) {
+        climit_give(req->app->login_ip, req->addr_key, vp_mono_ms());
         enroll_answer(req, resp, &dev, &loc, token);
     } else if (res == VP_ERR_AUTH || res == VP_ERR_REFUSED) {
-        climit_take(req->app->login_ip, req->ip, vp_mono_ms());
         if (res == VP_ERR_AUTH)
             chttp_error(req, resp, 401, "unauthorized", vp_tr_in(req->lang, "api.enroll.unknown"));
         else
             chttp_error(req, resp, 410, "gone", NULL);
     } else {
+        climit_give(req->app->login_ip, req->addr_key, vp_mono_ms());
         chttp_store_error(req, resp, res);
     }
     json_decref(js);

@@ -70,6 +70,9 @@ static bool parse_args(int argc, char **argv, struct ccli_args *a)
         O("--threads", threads),
         O("--signal-days", signal_days),
         O("--case-days", case_days),
+        O("--header-timeout", header_timeout),
+        O("--body-timeout", body_timeout),
+        O("--connections-per-address", per_address),
 #undef O
     };
     for (int i = 2; i < argc; i++) {

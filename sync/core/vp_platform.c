@@ -157,30 +157,40 @@ static vp_result secret_read(const char *path, unsigned char key[32])
     return res;
 }
 
-vp_result vp_secret_load(const char *dir, const char *file, unsigned char key[32])
+/* Writes a fresh key to a private temp file and links it into place. */
+static vp_result secret_create(const char *path, unsigned char key[32])
 {
-    char *path = vp_path_join(dir, file);
     struct vp_buf tmp = VP_BUF_INIT;
-    unsigned char fresh[32];
-    vp_result res = secret_read(path, key);
+    vp_result res = VP_OK;
     int fd;
-    if (res != VP_ERR_NOT_FOUND)
-        goto out;
-    randombytes_buf(fresh, sizeof(fresh));
+    randombytes_buf(key, 32);
     vp_buf_addf(&tmp, "%s.new.%ld", path, (long)getpid());
-    fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    res = VP_ERR_IO;
-    if (fd >= 0) {
-        bool ok = write(fd, fresh, sizeof(fresh)) == (ssize_t)sizeof(fresh) && fsync(fd) == 0;
-        close(fd);
-        /* link() fails if another process put its key there first: use that one */
-        if (ok && (link(tmp.data, path) == 0 || errno == EEXIST))
-            res = secret_read(path, key);
-        unlink(tmp.data);
+    fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        res = errno == ENOSPC ? VP_ERR_FULL : VP_ERR_IO;
+        goto out;
     }
-    sodium_memzero(fresh, sizeof(fresh));
+    if (write(fd, key, 32) != 32 || fsync(fd) != 0)
+        res = errno == ENOSPC ? VP_ERR_FULL : VP_ERR_IO;
+    close(fd);
+    if (!res && link(tmp.data, path) != 0)
+        res = errno == EEXIST ? secret_read(path, key) : VP_ERR_IO; /* another start won */
+    unlink(tmp.data);
 out:
     vp_buf_release(&tmp);
+    return res;
+}
+
+vp_result vp_secret_load(const char *dir, const char *file, unsigned char key[32])
+{
+    char *path;
+    vp_result res = vp_mkdir_p(dir);
+    if (res)
+        return res;
+    path = vp_path_join(dir, file);
+    res = secret_read(path, key);
+    if (res == VP_ERR_NOT_FOUND)
+        res = secret_create(path, key);
     free(path);
     return res;
 }

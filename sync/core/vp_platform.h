@@ -31,11 +31,11 @@ int64_t vp_disk_free_mb(const char *path);
 /* Writes data to path atomically (temp file, fsync, rename, fsync dir). */
 vp_result vp_write_file_atomic(const char *path, const void *data, size_t len);
 
-/* Loads the 32-byte secret key kept in dir/file, making it (random bytes,
- * mode 0600) on first use. Several processes starting at once agree on one
- * key: it is written to a temporary file and linked into place, so a reader
- * never sees half a key. VP_ERR_IO if it cannot be read or made,
- * VP_ERR_CORRUPT if the file is not exactly 32 bytes. */
+/* Loads the 32-byte server secret kept in dir/file, creating it (random,
+ * mode 0600, dir made 0700 if missing) on first use. Two processes that
+ * start at once agree on one key (the file is linked into place, never
+ * overwritten). VP_ERR_CORRUPT if the file is not exactly 32 bytes,
+ * VP_ERR_IO/VP_ERR_FULL if it cannot be read or written. */
 vp_result vp_secret_load(const char *dir, const char *file, unsigned char key[32]);
 
 #endif
