@@ -21,20 +21,10 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define MAX_ROUTES 256
-
-static const struct chttp_route *routes[MAX_ROUTES];
-static size_t nroutes;
-
-void chttp_routes_add(const struct chttp_route *list, size_t n)
-{
-    for (size_t i = 0; i < n && nroutes < MAX_ROUTES; i++)
-        routes[nroutes++] = &list[i];
-}
-
 struct chttp_server {
     struct MHD_Daemon *daemon;
     struct capp *app;
+    const struct chttp_router *router;
     bool tls;
     int port;
     atomic_int in_flight;
@@ -51,18 +41,32 @@ struct conn_state {
 
 /* ---- request helpers ---- */
 
+static const char *fake_lookup(const struct chttp_kv *kv, const char *key, bool nocase)
+{
+    for (; kv && kv->key; kv++)
+        if (nocase ? !strcasecmp(kv->key, key) : !strcmp(kv->key, key))
+            return kv->value;
+    return NULL;
+}
+
 const char *chttp_query(struct chttp_req *req, const char *key)
 {
+    if (!req->conn)
+        return fake_lookup(req->fake_query, key, false);
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
 const char *chttp_header(struct chttp_req *req, const char *name)
 {
+    if (!req->conn)
+        return fake_lookup(req->fake_headers, name, true);
     return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
 const char *chttp_cookie(struct chttp_req *req, const char *name)
 {
+    if (!req->conn)
+        return fake_lookup(req->fake_cookies, name, false);
     return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
 }
 
@@ -95,6 +99,7 @@ void chttp_store_error(struct chttp_req *req, struct chttp_resp *resp, vp_result
     case VP_ERR_NOT_FOUND: chttp_error(req, resp, 404, "not_found", NULL); break;
     case VP_ERR_AUTH: chttp_error(req, resp, 401, "unauthorized", NULL); break;
     case VP_ERR_INVALID: chttp_error(req, resp, 422, "invalid", NULL); break;
+    case VP_ERR_EXISTS: chttp_error(req, resp, 409, "exists", NULL); break;
     case VP_ERR_BUSY:
     case VP_ERR_FULL:
         chttp_error(req, resp, 503, "unavailable", NULL);
@@ -136,6 +141,82 @@ json_t *chttp_body_json(struct chttp_req *req, struct chttp_resp *resp)
 
 /* ---- routing ---- */
 
+void chttp_router_init(struct chttp_router *r, chttp_authorize_fn authorize)
+{
+    memset(r, 0, sizeof(*r));
+    r->authorize = authorize;
+}
+
+void chttp_router_release(struct chttp_router *r)
+{
+    free(r->routes);
+    memset(r, 0, sizeof(*r));
+}
+
+/* Index of "{name}" among the pattern's captures, or -1. */
+static int param_index(const char *pattern, const char *name, size_t len)
+{
+    int i = 0;
+    for (const char *p = pattern; *p; p++) {
+        if (*p == '*')
+            i++;
+        if (*p != '{')
+            continue;
+        if (!strncmp(p + 1, name, len) && p[1 + len] == '}')
+            return i;
+        i++;
+    }
+    return -1;
+}
+
+/* A route that is not public declares every "{name}" it captures. */
+static bool route_valid(const struct chttp_route *rt)
+{
+    int declared = 0;
+    for (const struct chttp_scope *sc = rt->scope; sc->where != CHTTP_IN_NONE; sc++) {
+        if (sc - rt->scope >= CHTTP_MAX_SCOPES || !sc->name || !sc->kind)
+            return false;
+        if (sc->where != CHTTP_IN_PATH)
+            continue;
+        if (param_index(rt->pattern, sc->name, strlen(sc->name)) < 0)
+            return false;
+        declared++;
+    }
+    if (rt->access == CHTTP_PUBLIC)
+        return true;
+    for (const char *p = rt->pattern; *p; p++)
+        if (*p == '{' || *p == '*')
+            declared--;
+    return declared == 0;
+}
+
+vp_result chttp_router_add(struct chttp_router *r, const struct chttp_route *routes, size_t n,
+                           const struct chttp_route **bad)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!route_valid(&routes[i])) {
+            vp_error("route %s %s: a {name} without its scope", routes[i].method,
+                     routes[i].pattern);
+            if (bad)
+                *bad = &routes[i];
+            return VP_ERR_INVALID;
+        }
+    }
+    if (r->n + n > r->cap) {
+        r->cap = (r->n + n) * 2;
+        r->routes = vp_xrealloc(r->routes, r->cap * sizeof(r->routes[0]));
+    }
+    for (size_t i = 0; i < n; i++)
+        r->routes[r->n++] = &routes[i];
+    return VP_OK;
+}
+
+const char *chttp_param(const struct chttp_req *req, const char *name)
+{
+    int i = req->route ? param_index(req->route->pattern, name, strlen(name)) : -1;
+    return i >= 0 && i < req->nparams ? req->params[i] : NULL;
+}
+
 /* Matches path against pattern, capturing {x} and * into req->params. */
 static bool match(const char *pattern, const char *path, struct chttp_req *req)
 {
@@ -168,21 +249,24 @@ static bool match(const char *pattern, const char *path, struct chttp_req *req)
     return *pattern == '\0' && *path == '\0';
 }
 
-static void route(struct chttp_req *req, struct chttp_resp *resp)
+void chttp_router_dispatch(const struct chttp_router *r, struct chttp_req *req,
+                           struct chttp_resp *resp)
 {
     bool path_known = false;
-    for (size_t i = 0; i < nroutes; i++) {
-        const struct chttp_route *r = routes[i];
-        if (!match(r->pattern, req->path, req))
+    for (size_t i = 0; i < r->n; i++) {
+        const struct chttp_route *rt = r->routes[i];
+        if (!match(rt->pattern, req->path, req))
             continue;
         path_known = true;
-        if (strcmp(r->method, req->method) != 0 &&
-            !(!strcmp(req->method, "HEAD") && !strcmp(r->method, "GET")))
+        if (strcmp(rt->method, req->method) != 0 &&
+            !(!strcmp(req->method, "HEAD") && !strcmp(rt->method, "GET")))
             continue;
-        if (capi_authorize(req, resp, r->auth))
-            r->fn(req, resp);
+        req->route = rt;
+        if (!r->authorize || r->authorize(req, resp, rt))
+            rt->fn(req, resp);
         return;
     }
+    req->nparams = 0;
     if (path_known)
         chttp_error(req, resp, 405, "method_not_allowed", NULL);
     else
@@ -294,7 +378,7 @@ static void handle(struct chttp_server *srv, struct chttp_req *req, struct conn_
         const struct vp_buf *b = cs->gzip && cs->body.len ? &plain : &cs->body;
         req->body = b->data;
         req->body_len = b->len;
-        route(req, resp);
+        chttp_router_dispatch(srv->router, req, resp);
     }
     vp_buf_release(&plain);
 }
@@ -429,6 +513,10 @@ vp_result chttp_start(const struct chttp_config *cfg, struct capp *app, struct c
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
     bool tls = cfg->tls_cert && cfg->tls_key;
     const union MHD_DaemonInfo *info;
+    if (!cfg->router) {
+        *why = "routes";
+        return VP_ERR_INVALID;
+    }
     if (resolve(cfg->host, cfg->port, &ss, &sslen) != VP_OK) {
         *why = "address";
         return VP_ERR_INVALID;
@@ -443,6 +531,7 @@ vp_result chttp_start(const struct chttp_config *cfg, struct capp *app, struct c
         flags |= MHD_USE_TLS;
     srv = vp_xcalloc(1, sizeof(*srv));
     srv->app = app;
+    srv->router = cfg->router;
     srv->tls = tls;
     {
         struct MHD_OptionItem o[12];
