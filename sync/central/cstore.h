@@ -215,10 +215,6 @@ struct cstore_filter {
     int limit;               /* 1..1000 */
 };
 
-/* Signals (observations) visible to the coach, newest first, as a JSON
- * array (new reference). Children appear by pseudonym only. */
-vp_result cstore_signals_list(struct cstore *st, const char *coach_id,
-                              const struct cstore_filter *f, int64_t now_ms, json_t **out);
 /* Cases (one per child with signals) visible to the coach, as a JSON array. */
 vp_result cstore_cases_list(struct cstore *st, const char *coach_id, const struct cstore_filter *f,
                             int64_t now_ms, json_t **out);

@@ -94,6 +94,12 @@ vp_result cst_location_add(struct cconn *c, const char *name, const char *org, i
 vp_result cst_child_location(struct cconn *c, const char *child_id, char loc[VP_UUID_LEN]);
 /* The coach-facing view of a child (see cstore_child_view()). */
 json_t *cst_child_view(struct cconn *c, const char *child_id, int64_t now_ms);
+/* Signals (observations) visible to the coach, newest first, as a JSON
+ * array (new reference); children by pseudonym only. Not a console resource
+ * of its own (the console lists signals with cstore_console_inbox()): the
+ * dossier (cstore_dossier()) and the command line's export build on it. */
+vp_result cstore_signals_list(struct cstore *st, const char *coach_id,
+                              const struct cstore_filter *f, int64_t now_ms, json_t **out);
 /* The child's case as JSON (json_null() if none). */
 json_t *cst_case_json(struct cconn *c, const char *child_id);
 vp_result cst_audit(struct cconn *c, const char *coach_id, const char *action, const char *child_id,
