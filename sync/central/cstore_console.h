@@ -128,8 +128,9 @@ vp_result cstore_console_device_revoke(struct cstore *st, const char *coach_id,
                                        const char *device_id, const char *ip, int64_t now_ms);
 
 /* Herself, the coaches who share a location with her and those without
- * one: [{"id","email","name","admin","locations":[{"id","name"}],
- * "last_login"}], each coach's locations as far as they are hers. */
+ * one: [{"id","email","name","admin","editable","locations":[{"id","name"}],
+ * "last_login"}], each coach's locations as far as they are hers; editable
+ * says whether she may change the account (cstore_coach_may_manage()). */
 vp_result cstore_console_coaches(struct cstore *st, const char *coach_id, json_t **out);
 /* Adds a coach account (password at least 8 characters) with locations she
  * holds and the admin flag. VP_ERR_EXISTS if the email is taken,

@@ -258,6 +258,8 @@ vp_result cstore_console_coaches(struct cstore *st, const char *coach_id, json_t
         json_t *o = json_array_get(*out, i), *locs = json_array();
         const char *id = json_string_value(json_object_get(o, "id"));
         json_object_set_new(o, "admin", json_boolean(ccon_is_admin(c, id)));
+        json_object_set_new(o, "editable",
+                            json_boolean(cst_coach_may_manage(c, coach_id, id) == VP_OK));
         s = cst_prep(c, SQL_COACH_LOCS);
         cst_bind_text(s, 1, id);
         cst_bind_text(s, 2, coach_id);

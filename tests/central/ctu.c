@@ -249,7 +249,8 @@ static int dump_table(sqlite3 *db, const char *table, struct vp_buf *out)
         rows[n++] = vp_buf_detach(&row, NULL);
     }
     sqlite3_finalize(s);
-    qsort(rows, n, sizeof(*rows), line_cmp);
+    if (n)
+        qsort(rows, n, sizeof(*rows), line_cmp);
     vp_buf_addf(out, "[%s]\n", table);
     for (size_t i = 0; i < n; i++) {
         vp_buf_addf(out, "%s\n", rows[i] ? rows[i] : "");

@@ -84,6 +84,23 @@ static void test_admin_lists_only_her_locations_and_tablets(void)
     CHECK(strstr(r.body.data, "x@example.org"));
     CHECK(!strstr(r.body.data, "z@example.org"));
     CHECK(!strstr(r.body.data, w.foreign));
+    {
+        /* she may change X (all of X's locations are hers), not herself */
+        json_t *js = json_loadb(r.body.data, r.body.len, 0, NULL), *c;
+        size_t i;
+        int seen = 0;
+        json_array_foreach(json_object_get(js, "coaches"), i, c)
+        {
+            const char *email = json_string_value(json_object_get(c, "email"));
+            bool editable = json_is_true(json_object_get(c, "editable"));
+            if (!strcmp(email, "x@example.org"))
+                seen += editable ? 1 : 100;
+            if (!strcmp(email, "y@example.org"))
+                seen += editable ? 100 : 1;
+        }
+        json_decref(js);
+        CHECK_INT_EQ(seen, 2);
+    }
     central_http_release(&r);
 }
 
