@@ -169,7 +169,8 @@ static int param_index(const char *pattern, const char *name, size_t len)
     return -1;
 }
 
-/* A route that is not public declares every "{name}" it captures. */
+/* A coach or admin route declares every "{name}" it captures; a public or
+ * device route declares none (a scope there would be silently ignored). */
 static bool route_valid(const struct chttp_route *rt)
 {
     int declared = 0;
@@ -182,8 +183,8 @@ static bool route_valid(const struct chttp_route *rt)
             return false;
         declared++;
     }
-    if (rt->access == CHTTP_PUBLIC)
-        return true;
+    if (rt->access == CHTTP_PUBLIC || rt->access == CHTTP_DEVICE)
+        return rt->scope[0].where == CHTTP_IN_NONE; /* nothing to ignore */
     for (const char *p = rt->pattern; *p; p++)
         if (*p == '{' || *p == '*')
             declared--;

@@ -14,8 +14,9 @@
  * router's authorize function (capi_authorize()) checks both, in one place,
  * before the handler runs. Patterns are paths whose segments may be
  * "{name}" (one segment, captured in req->params in order) or a final "*"
- * (the rest of the path, captured too). A route that is not public must
- * declare every "{name}" of its pattern in its scope.
+ * (the rest of the path, captured too). A coach or admin route must
+ * declare every "{name}" of its pattern in its scope; scopes are checked
+ * for coach and admin routes only.
  */
 #ifndef CHTTP_H
 #define CHTTP_H
@@ -140,8 +141,9 @@ void chttp_router_init(struct chttp_router *r, chttp_authorize_fn authorize);
 void chttp_router_release(struct chttp_router *r);
 /* Adds routes (borrowed: keep the array static); the first match wins.
  * VP_ERR_INVALID (and nothing added; *bad, if not NULL, names the route) if
- * a route is not public and one of its "{name}" segments has no
- * CHTTP_IN_PATH scope, or a scope names a segment the pattern lacks. */
+ * a coach or admin route has a "{name}" or "*" segment without a
+ * CHTTP_IN_PATH scope, a scope names a segment the pattern lacks, or a
+ * public or device route has a scope (it would not be checked). */
 vp_result chttp_router_add(struct chttp_router *r, const struct chttp_route *routes, size_t n,
                            const struct chttp_route **bad);
 /* Answers a request whose body is complete: the first route whose pattern

@@ -293,9 +293,17 @@ static void test_route_without_scope_is_refused(void)
           dummy,
           { { CHTTP_IN_PATH, "id", CSTORE_KIND_CHILD } } },
     };
+    static const struct chttp_route device_scoped[] = {
+        { "GET",
+          "/api/v1/children/{id}",
+          CHTTP_DEVICE,
+          dummy,
+          { { CHTTP_IN_PATH, "id", CSTORE_KIND_CHILD } } },
+    };
     struct chttp_router r;
     const struct chttp_route *bad = NULL;
     chttp_router_init(&r, NULL);
+    CHECK_ERR(chttp_router_add(&r, device_scoped, 1, &bad), VP_ERR_INVALID);
     CHECK_ERR(chttp_router_add(&r, unscoped, 1, &bad), VP_ERR_INVALID);
     CHECK(bad == &unscoped[0]);
     CHECK_ERR(chttp_router_add(&r, misnamed, 1, &bad), VP_ERR_INVALID);
