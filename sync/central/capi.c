@@ -1,11 +1,16 @@
 /*
- * capi.c - the application context and the one place that checks who is
- * calling: device tokens (with the per-device rate limit) and coach
- * sessions (with the CSRF token for state-changing requests).
+ * capi.c - the application context and the one place that decides access:
+ * who is calling (device tokens with the per-device rate limit, coach
+ * sessions with the CSRF token for state-changing requests, the admin flag)
+ * and whether every id the request carries is within her locations (the
+ * route's scope, checked by cstore_coach_scope()).
  */
 #include "capi.h"
+#include "cstore_console.h"
+#include "vp_json.h"
 #include "vp_str.h"
 #include "vp_time.h"
+#include "vp_uuid.h"
 #include <sodium.h>
 #include <string.h>
 #include <strings.h>
@@ -90,11 +95,113 @@ static bool authorize_coach(struct chttp_req *req, struct chttp_resp *resp)
     return true;
 }
 
-bool capi_authorize(struct chttp_req *req, struct chttp_resp *resp, enum chttp_auth auth)
+/* ---- scope: the ids a request carries ---- */
+
+/* Answers for a store result of the scope rule; true if it allows. */
+static bool scope_result(struct chttp_req *req, struct chttp_resp *resp, enum cstore_kind kind,
+                         const char *id, const char *loc, vp_result res)
 {
-    switch (auth) {
-    case CHTTP_DEVICE: return authorize_device(req, resp);
-    case CHTTP_COACH: return authorize_coach(req, resp);
-    default: return true;
+    if (!res)
+        return true;
+    if (res == VP_ERR_REFUSED && kind == CSTORE_KIND_CHILD && !strcmp(req->method, "GET"))
+        cstore_audit(req->app->store, req->coach.id, "view_denied", id, loc, NULL, req->ip,
+                     vp_now_ms());
+    chttp_store_error(req, resp, res);
+    return false;
+}
+
+static bool scope_one(struct chttp_req *req, struct chttp_resp *resp, enum cstore_kind kind,
+                      const char *id)
+{
+    char loc[VP_UUID_LEN] = "";
+    vp_result res = cstore_coach_scope(req->app->store, req->coach.id, kind, id, loc);
+    return scope_result(req, resp, kind, id, loc, res);
+}
+
+/* A body field: absent or null passes; a UUID string or an array of them is
+ * checked; anything else is 422. */
+static bool scope_body(struct chttp_req *req, struct chttp_resp *resp, json_t *body,
+                       const struct chttp_scope *sc)
+{
+    json_t *v = json_object_get(body, sc->name), *e;
+    size_t i;
+    if (!v || json_is_null(v))
+        return true;
+    if (json_is_string(v) && vp_uuid_valid(json_string_value(v)))
+        return scope_one(req, resp, sc->kind, json_string_value(v));
+    if (!json_is_array(v)) {
+        chttp_error(req, resp, 422, "invalid", NULL);
+        return false;
     }
+    json_array_foreach(v, i, e)
+    {
+        if (!json_is_string(e) || !vp_uuid_valid(json_string_value(e))) {
+            chttp_error(req, resp, 422, "invalid", NULL);
+            return false;
+        }
+    }
+    json_array_foreach(v, i, e)
+    {
+        if (!scope_one(req, resp, sc->kind, json_string_value(e)))
+            return false;
+    }
+    return true;
+}
+
+static bool scope_check(struct chttp_req *req, struct chttp_resp *resp,
+                        const struct chttp_route *route)
+{
+    json_t *body = NULL;
+    bool ok = true;
+    for (const struct chttp_scope *sc = route->scope; ok && sc->where != CHTTP_IN_NONE; sc++) {
+        const char *id;
+        switch (sc->where) {
+        case CHTTP_IN_PATH:
+            id = chttp_param(req, sc->name);
+            if (!id || !vp_uuid_valid(id)) {
+                chttp_error(req, resp, 404, "not_found", NULL);
+                ok = false;
+            } else {
+                ok = scope_one(req, resp, sc->kind, id);
+            }
+            break;
+        case CHTTP_IN_QUERY:
+            id = chttp_query(req, sc->name);
+            if (id && !vp_uuid_valid(id)) {
+                chttp_error(req, resp, 400, "malformed", NULL);
+                ok = false;
+            } else if (id) {
+                ok = scope_one(req, resp, sc->kind, id);
+            }
+            break;
+        case CHTTP_IN_BODY:
+            if (!body && !(body = chttp_body_json(req, resp)))
+                ok = false;
+            else
+                ok = scope_body(req, resp, body, sc);
+            break;
+        default: ok = false; break;
+        }
+    }
+    json_decref(body);
+    return ok;
+}
+
+bool capi_authorize(struct chttp_req *req, struct chttp_resp *resp, const struct chttp_route *route)
+{
+    switch (route->access) {
+    case CHTTP_PUBLIC: return true;
+    case CHTTP_DEVICE: return authorize_device(req, resp);
+    case CHTTP_COACH: return authorize_coach(req, resp) && scope_check(req, resp, route);
+    case CHTTP_ADMIN:
+        if (!authorize_coach(req, resp))
+            return false;
+        if (!cstore_console_is_admin(req->app->store, req->coach.id)) {
+            chttp_error(req, resp, 403, "forbidden", NULL);
+            return false;
+        }
+        return scope_check(req, resp, route);
+    }
+    chttp_error(req, resp, 403, "forbidden", NULL);
+    return false;
 }

@@ -1,9 +1,10 @@
 /*
  * capi.h - the central service's application: what handlers share (the
- * store, rate limits, session rules) and the route groups.
+ * store, rate limits, session rules), the one place that decides access
+ * (capi_authorize()) and the route groups.
  *
- * Route groups register themselves through croutes_register_all()
- * (croutes.c); a new group (the console's pages, say) adds one line there.
+ * Route groups add their routes to the caller's router through
+ * croutes_fill() (croutes.c); a new group adds one line there.
  */
 #ifndef CAPI_H
 #define CAPI_H
@@ -36,15 +37,24 @@ struct capp_options {
 void capp_init(struct capp *app, struct cstore *store, const struct capp_options *opt);
 void capp_release(struct capp *app);
 
-/* Checks the route's auth (chttp calls this before the handler). False when
- * it already answered (401, 403, 429). */
-bool capi_authorize(struct chttp_req *req, struct chttp_resp *resp, enum chttp_auth auth);
+/* The router's authorize function: checks the route's access rule (a
+ * device token with its rate limit; a coach session, with the CSRF token
+ * unless GET/HEAD; the admin flag), then every id the route's scope names
+ * in the path, the query and the JSON body against the caller's locations
+ * (cstore_coach_scope()). False when it has already answered: 401, 403
+ * (also `csrf`), 404 for an unknown id, 400/422 for an id that is not a
+ * UUID, 429. A refused GET of a child is audited as "view_denied". */
+bool capi_authorize(struct chttp_req *req, struct chttp_resp *resp,
+                    const struct chttp_route *route);
 
-/* Route groups. */
-void capi_device_register(void);  /* /healthz, /api/v1/... */
-void capi_console_register(void); /* /api/console/... (auth, inbox, dossier, case, export) */
-void cstatic_register(void);      /* /, /static/... (assets/console) */
-/* Registers every group: the one list of route groups. */
-void croutes_register_all(void);
+/* Route groups: each adds its routes to r (VP_ERR_INVALID for a route
+ * without its scope, see chttp_router_add()). */
+vp_result capi_device_routes(struct chttp_router *r);  /* /healthz, /api/v1/... */
+vp_result capi_console_routes(struct chttp_router *r); /* /api/console/... */
+vp_result cstatic_routes(struct chttp_router *r);      /* /, /static/... (assets/console) */
+/* Initialises r with capi_authorize() and every group: the one list of
+ * route groups. VP_ERR_INVALID (logged, naming the route; r is left
+ * empty) if a route lacks its scope. */
+vp_result croutes_fill(struct chttp_router *r);
 
 #endif

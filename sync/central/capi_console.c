@@ -1,9 +1,10 @@
 /*
- * capi_console.c - the coach's JSON API under /api/console/: login, logout,
- * me, and the work on signals and cases. Access rules and the consent rule
- * live in the store; this file parses, calls and answers.
+ * capi_console.c - the coach's JSON API under /api/console/: the one route
+ * table (each route with its access rule and the ids it takes), the
+ * session handlers (login, logout, me, roles, catalog) and what the
+ * handler files share (capi_console.h).
  */
-#include "capi.h"
+#include "capi_console.h"
 #include "vp_alloc.h"
 #include "vp_json.h"
 #include "vp_str.h"
@@ -12,7 +13,10 @@
 #include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#define DAY_MS (24LL * 3600 * 1000)
 
 static json_t *coach_json(const struct cstore_coach *c)
 {
@@ -186,247 +190,203 @@ static void me(struct chttp_req *req, struct chttp_resp *resp)
     me_answer(req, resp, &req->coach, req->session.csrf);
 }
 
-/* ---- lists ---- */
-
-/* Reads ?location=&child=&status=&level=&since=&limit= ; false after a 400. */
-static bool read_filter(struct chttp_req *req, struct chttp_resp *resp, struct cstore_filter *f)
+static void roles(struct chttp_req *req, struct chttp_resp *resp)
 {
-    const char *level = chttp_query(req, "level"), *limit = chttp_query(req, "limit");
-    const char *since = chttp_query(req, "since");
+    chttp_json(
+        resp, 200,
+        json_pack("{s:b}", "admin", cstore_console_is_admin(req->app->store, req->coach.id)));
+}
+
+static void catalog(struct chttp_req *req, struct chttp_resp *resp)
+{
+    char *text = NULL;
+    vp_result res = cstore_console_catalog(req->app->store, &text);
+    if (res) {
+        chttp_store_error(req, resp, res);
+        return;
+    }
+    resp->status = 200;
+    vp_buf_adds(&resp->body, text);
+    free(text);
+}
+
+/* ---- shared by the handler files ---- */
+
+void capi_answer(struct chttp_req *req, struct chttp_resp *resp, vp_result res, json_t *js)
+{
+    if (res) {
+        json_decref(js);
+        chttp_store_error(req, resp, res);
+    } else {
+        chttp_json(resp, 200, js ? js : json_pack("{s:b}", "ok", 1));
+    }
+}
+
+bool capi_bad(struct chttp_req *req, struct chttp_resp *resp)
+{
+    chttp_error(req, resp, 400, "malformed", NULL);
+    return false;
+}
+
+void capi_invalid(struct chttp_req *req, struct chttp_resp *resp, const char *field)
+{
+    char msg[200];
+    const char *text = vp_tr_in(req->lang, "api.error.invalid");
+    if (field && *field && vp_utf8_valid_text(field, strlen(field)))
+        vp_snprintf(msg, sizeof(msg), "%s (%s)", text, field);
+    else
+        vp_strlcpy(msg, text, sizeof(msg));
+    if (!vp_utf8_valid_text(msg, strlen(msg)))
+        vp_strlcpy(msg, text, sizeof(msg)); /* the field was cut mid-character */
+    chttp_error(req, resp, 422, "invalid", msg);
+}
+
+json_t *capi_body(struct chttp_req *req, struct chttp_resp *resp, const char *const keys[])
+{
+    struct vp_json_err err;
+    json_t *js;
+    if (!chttp_want_json(req, resp) || !(js = chttp_body_json(req, resp)))
+        return NULL;
+    memset(&err, 0, sizeof(err));
+    if (!vp_json_only_keys(js, keys, &err)) {
+        json_decref(js);
+        capi_invalid(req, resp, err.field);
+        return NULL;
+    }
+    return js;
+}
+
+const char *capi_id(struct chttp_req *req, struct chttp_resp *resp)
+{
+    const char *id = chttp_param(req, "id");
+    if (!id || !vp_uuid_valid(id)) {
+        chttp_error(req, resp, 404, "not_found", NULL);
+        return NULL;
+    }
+    return id;
+}
+
+bool capi_code_valid(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (!n || n > max)
+        return false;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_'))
+            return false;
+    return true;
+}
+
+static bool read_view(const char *view, enum ccon_view *out)
+{
+    if (!view || !strcmp(view, "all"))
+        *out = CCON_VIEW_ALL;
+    else if (!strcmp(view, "new"))
+        *out = CCON_VIEW_NEW;
+    else if (!strcmp(view, "archived"))
+        *out = CCON_VIEW_ARCHIVED;
+    else
+        return false;
+    return true;
+}
+
+bool capi_read_filter(struct chttp_req *req, struct chttp_resp *resp, struct ccon_filter *f)
+{
+    const char *level = chttp_query(req, "level"), *days = chttp_query(req, "days");
+    const char *limit = chttp_query(req, "limit");
     int64_t v;
     memset(f, 0, sizeof(*f));
     f->location_id = chttp_query(req, "location");
-    f->child_id = chttp_query(req, "child");
+    f->domain = chttp_query(req, "domain");
     f->status = chttp_query(req, "status");
-    f->limit = 100;
+    f->limit = 200;
     if ((f->location_id && !vp_uuid_valid(f->location_id)) ||
-        (f->child_id && !vp_uuid_valid(f->child_id)) ||
-        (f->status && vp_case_status_parse(f->status) < 0) ||
-        (since && vp_time_parse(since, &f->since_ms) != VP_OK)) {
-        chttp_error(req, resp, 400, "malformed", NULL);
-        return false;
-    }
+        (f->domain && !capi_code_valid(f->domain, 8)) ||
+        (f->status && strcmp(f->status, "open") != 0 && vp_case_status_parse(f->status) < 0) ||
+        !read_view(chttp_query(req, "view"), &f->view))
+        return capi_bad(req, resp);
     if (level) {
-        if (!vp_parse_i64(level, 1, 3, &v)) {
-            chttp_error(req, resp, 400, "malformed", NULL);
-            return false;
-        }
-        f->min_level = (int)v;
+        if (!vp_parse_i64(level, 1, 3, &v))
+            return capi_bad(req, resp);
+        f->level = (int)v;
+    }
+    if (days) {
+        if (!vp_parse_i64(days, 1, 3660, &v))
+            return capi_bad(req, resp);
+        f->since_ms = vp_now_ms() - v * DAY_MS;
     }
     if (limit) {
-        if (!vp_parse_i64(limit, 1, 1000, &v)) {
-            chttp_error(req, resp, 400, "malformed", NULL);
-            return false;
-        }
+        if (!vp_parse_i64(limit, 1, CCON_INBOX_MAX, &v))
+            return capi_bad(req, resp);
         f->limit = (int)v;
     }
     return true;
 }
 
-static void list_answer(struct chttp_req *req, struct chttp_resp *resp, const char *key,
-                        vp_result res, json_t *rows)
-{
-    if (res)
-        chttp_store_error(req, resp, res);
-    else
-        chttp_json(resp, 200, json_pack("{s:o}", key, rows));
-}
+/* ---- the route table ---- */
 
-static void signals(struct chttp_req *req, struct chttp_resp *resp)
-{
-    struct cstore_filter f;
-    json_t *rows = NULL;
-    vp_result res;
-    if (!read_filter(req, resp, &f))
-        return;
-    res = cstore_signals_list(req->app->store, req->coach.id, &f, vp_now_ms(), &rows);
-    list_answer(req, resp, "signals", res, rows);
-}
+/* The ids a route takes, and what they name (checked by capi_authorize()). */
+/* clang-format off */
+#define PATH(kind, name)  { CHTTP_IN_PATH, name, CSTORE_KIND_##kind }
+#define QUERY(kind, name) { CHTTP_IN_QUERY, name, CSTORE_KIND_##kind }
+#define BODY(kind, name)  { CHTTP_IN_BODY, name, CSTORE_KIND_##kind }
 
-static void cases(struct chttp_req *req, struct chttp_resp *resp)
-{
-    struct cstore_filter f;
-    json_t *rows = NULL;
-    vp_result res;
-    if (!read_filter(req, resp, &f))
-        return;
-    res = cstore_cases_list(req->app->store, req->coach.id, &f, vp_now_ms(), &rows);
-    list_answer(req, resp, "cases", res, rows);
-}
-
-static void audit(struct chttp_req *req, struct chttp_resp *resp)
-{
-    json_t *rows = NULL;
-    vp_result res = cstore_audit_list(req->app->store, req->coach.id, 200, &rows);
-    list_answer(req, resp, "audit", res, rows);
-}
-
-/* ---- one child ---- */
-
-static const char *child_param(struct chttp_req *req, struct chttp_resp *resp)
-{
-    if (req->nparams < 1 || !vp_uuid_valid(req->params[0])) {
-        chttp_error(req, resp, 404, "not_found", NULL);
-        return NULL;
-    }
-    return req->params[0];
-}
-
-static void dossier(struct chttp_req *req, struct chttp_resp *resp)
-{
-    const char *child = child_param(req, resp);
-    json_t *out = NULL;
-    vp_result res;
-    if (!child)
-        return;
-    res = cstore_dossier(req->app->store, req->coach.id, child, req->ip, vp_now_ms(), &out);
-    if (res)
-        chttp_store_error(req, resp, res);
-    else
-        chttp_json(resp, 200, out);
-}
-
-static bool read_edit(json_t *js, struct cstore_case_edit *e, struct vp_json_err *err)
-{
-    static const char *const keys[] = {
-        "status",          "consent",        "parent_talk", "consultation",
-        "referred_to",     "closed_reason",  "next_action", "next_action_owner",
-        "next_action_due", "follow_up_date", NULL
-    };
-    memset(e, 0, sizeof(*e));
-    return vp_json_only_keys(js, keys, err) &&
-           vp_json_get_str(js, "status", false, 32, &e->status, err) &&
-           vp_json_get_str(js, "consent", false, 32, &e->consent, err) &&
-           vp_json_get_str(js, "parent_talk", false, 32, &e->parent_talk, err) &&
-           vp_json_get_str(js, "consultation", false, 32, &e->consultation, err) &&
-           vp_json_get_str(js, "referred_to", false, 32, &e->referred_to, err) &&
-           vp_json_get_str(js, "closed_reason", false, 32, &e->closed_reason, err) &&
-           vp_json_get_str(js, "next_action", false, 200, &e->next_action, err) &&
-           vp_json_get_str(js, "next_action_owner", false, 80, &e->next_action_owner, err) &&
-           vp_json_get_str(js, "next_action_due", false, 10, &e->next_action_due, err) &&
-           vp_json_get_str(js, "follow_up_date", false, 10, &e->follow_up_date, err);
-}
-
-static void invalid(struct chttp_req *req, struct chttp_resp *resp, const char *field)
-{
-    char msg[200];
-    vp_snprintf(msg, sizeof(msg), "%s (%s)", vp_tr_in(req->lang, "api.error.invalid"), field);
-    chttp_error(req, resp, 422, "invalid", msg);
-}
-
-static void case_update(struct chttp_req *req, struct chttp_resp *resp)
-{
-    const char *child = child_param(req, resp), *why = NULL;
-    struct cstore_case_edit edit;
-    struct vp_json_err err;
-    json_t *js, *out = NULL;
-    vp_result res;
-    if (!child || !chttp_want_json(req, resp) || !(js = chttp_body_json(req, resp)))
-        return;
-    memset(&err, 0, sizeof(err));
-    if (!read_edit(js, &edit, &err)) {
-        invalid(req, resp, err.field);
-    } else if ((res = cstore_case_update(req->app->store, req->coach.id, child, &edit, req->ip,
-                                         vp_now_ms(), &out, &why)) != VP_OK) {
-        if (res == VP_ERR_INVALID && why)
-            invalid(req, resp, why);
-        else
-            chttp_store_error(req, resp, res);
-    } else {
-        chttp_json(resp, 200, json_pack("{s:o}", "case", out));
-    }
-    json_decref(js);
-}
-
-static void advice(struct chttp_req *req, struct chttp_resp *resp)
-{
-    static const char *const keys[] = { "text", NULL };
-    const char *child = child_param(req, resp), *text = NULL;
-    struct vp_json_err err;
-    json_t *js, *out = NULL;
-    vp_result res;
-    if (!child || !chttp_want_json(req, resp) || !(js = chttp_body_json(req, resp)))
-        return;
-    memset(&err, 0, sizeof(err));
-    if (!vp_json_only_keys(js, keys, &err) || !vp_json_get_str(js, "text", true, 2000, &text, &err))
-        invalid(req, resp, err.field);
-    else if ((res = cstore_advice_add(req->app->store, req->coach.id, child, text, req->ip,
-                                      vp_now_ms(), &out)) != VP_OK)
-        chttp_store_error(req, resp, res);
-    else
-        chttp_json(resp, 200, json_pack("{s:o}", "advice", out));
-    json_decref(js);
-}
-
-static void erase(struct chttp_req *req, struct chttp_resp *resp)
-{
-    static const char *const keys[] = { "confirm", NULL };
-    const char *child = child_param(req, resp);
-    struct vp_json_err err;
-    bool confirm = false;
-    json_t *js;
-    vp_result res;
-    if (!child || !chttp_want_json(req, resp) || !(js = chttp_body_json(req, resp)))
-        return;
-    memset(&err, 0, sizeof(err));
-    if (!vp_json_only_keys(js, keys, &err) ||
-        !vp_json_get_bool(js, "confirm", true, &confirm, &err) || !confirm)
-        invalid(req, resp, "confirm");
-    else if ((res = cstore_child_erase(req->app->store, req->coach.id, child, req->ip,
-                                       vp_now_ms())) != VP_OK)
-        chttp_store_error(req, resp, res);
-    else
-        chttp_json(resp, 200, json_pack("{s:b}", "erased", 1));
-    json_decref(js);
-}
-
-static void export_csv(struct chttp_req *req, struct chttp_resp *resp, enum cstore_export_kind kind)
-{
-    const char *loc = chttp_query(req, "location");
-    vp_result res;
-    if (loc && !vp_uuid_valid(loc)) {
-        chttp_error(req, resp, 400, "malformed", NULL);
-        return;
-    }
-    res =
-        cstore_export(req->app->store, req->coach.id, kind, loc, req->ip, vp_now_ms(), &resp->body);
-    if (res) {
-        vp_buf_reset(&resp->body);
-        chttp_store_error(req, resp, res);
-        return;
-    }
-    resp->status = 200;
-    resp->content_type = "text/csv; charset=utf-8";
-    resp->disposition = kind == CSTORE_EXPORT_SIGNALS ? "attachment; filename=\"signalen.csv\""
-                                                      : "attachment; filename=\"casussen.csv\"";
-}
-
-static void export_signals(struct chttp_req *req, struct chttp_resp *resp)
-{
-    export_csv(req, resp, CSTORE_EXPORT_SIGNALS);
-}
-
-static void export_cases(struct chttp_req *req, struct chttp_resp *resp)
-{
-    export_csv(req, resp, CSTORE_EXPORT_CASES);
-}
-
+/* Every console route: method, path, who may call it, handler, the ids it
+ * takes. A route without ids acts on the caller or on what she holds (the
+ * store filters by her locations). */
 static const struct chttp_route console_routes[] = {
-    { "POST", "/api/console/login", CHTTP_PUBLIC, login },
-    { "POST", "/api/console/logout", CHTTP_COACH, logout },
-    { "GET", "/api/console/me", CHTTP_COACH, me },
-    { "GET", "/api/console/signals", CHTTP_COACH, signals },
-    { "GET", "/api/console/cases", CHTTP_COACH, cases },
-    { "GET", "/api/console/audit", CHTTP_COACH, audit },
-    { "GET", "/api/console/children/{id}", CHTTP_COACH, dossier },
-    { "POST", "/api/console/children/{id}/case", CHTTP_COACH, case_update },
-    { "POST", "/api/console/children/{id}/advice", CHTTP_COACH, advice },
-    { "POST", "/api/console/children/{id}/erase", CHTTP_COACH, erase },
-    { "GET", "/api/console/export/signals.csv", CHTTP_COACH, export_signals },
-    { "GET", "/api/console/export/cases.csv", CHTTP_COACH, export_cases },
+    /* the session */
+    { "POST", "/api/console/login", CHTTP_PUBLIC, login, CHTTP_NO_IDS },
+    { "POST", "/api/console/logout", CHTTP_COACH, logout, CHTTP_NO_IDS },
+    { "GET", "/api/console/me", CHTTP_COACH, me, CHTTP_NO_IDS },
+    { "GET", "/api/console/roles", CHTTP_COACH, roles, CHTTP_NO_IDS },
+    { "GET", "/api/console/catalog", CHTTP_COACH, catalog, CHTTP_NO_IDS },
+    /* signals and cases (capi_console_signals.c) */
+    { "GET", "/api/console/signals", CHTTP_COACH, capi_signals_list,
+      { QUERY(LOCATION, "location") } },
+    { "POST", "/api/console/signals/seen", CHTTP_COACH, capi_signals_seen,
+      { BODY(SIGNAL, "ids") } },
+    { "POST", "/api/console/signals/{id}/archive", CHTTP_COACH, capi_signals_archive,
+      { PATH(SIGNAL, "id") } },
+    { "GET", "/api/console/cases", CHTTP_COACH, capi_cases_list,
+      { QUERY(LOCATION, "location"), QUERY(CHILD, "child") } },
+    { "GET", "/api/console/overview", CHTTP_COACH, capi_overview,
+      { QUERY(LOCATION, "location") } },
+    { "GET", "/api/console/export/signals.csv", CHTTP_COACH, capi_export_signals,
+      { QUERY(LOCATION, "location") } },
+    { "GET", "/api/console/export/cases.csv", CHTTP_COACH, capi_export_cases,
+      { QUERY(LOCATION, "location") } },
+    /* one child (capi_console_child.c) */
+    { "GET", "/api/console/children/{id}", CHTTP_COACH, capi_child_get,
+      { PATH(CHILD, "id") } },
+    { "GET", "/api/console/children/{id}/dossier.json", CHTTP_COACH, capi_child_dossier,
+      { PATH(CHILD, "id") } },
+    { "POST", "/api/console/children/{id}/case", CHTTP_COACH, capi_child_case,
+      { PATH(CHILD, "id") } },
+    { "POST", "/api/console/children/{id}/advice", CHTTP_COACH, capi_child_advice,
+      { PATH(CHILD, "id") } },
+    { "POST", "/api/console/children/{id}/erase", CHTTP_COACH, capi_child_erase,
+      { PATH(CHILD, "id") } },
+    /* the audit log and Beheer (capi_console_admin.c) */
+    { "GET", "/api/console/audit", CHTTP_COACH, capi_audit_list, CHTTP_NO_IDS },
+    { "GET", "/api/console/admin/locations", CHTTP_ADMIN, capi_admin_locations, CHTTP_NO_IDS },
+    { "POST", "/api/console/admin/locations", CHTTP_ADMIN, capi_admin_location_add,
+      CHTTP_NO_IDS },
+    { "POST", "/api/console/admin/locations/{id}/code", CHTTP_ADMIN, capi_admin_code,
+      { PATH(LOCATION, "id") } },
+    { "GET", "/api/console/admin/devices", CHTTP_ADMIN, capi_admin_devices, CHTTP_NO_IDS },
+    { "POST", "/api/console/admin/devices/{id}/revoke", CHTTP_ADMIN, capi_admin_revoke,
+      { PATH(DEVICE, "id") } },
+    { "GET", "/api/console/admin/coaches", CHTTP_ADMIN, capi_admin_coaches, CHTTP_NO_IDS },
+    { "POST", "/api/console/admin/coaches", CHTTP_ADMIN, capi_admin_coach_add,
+      { BODY(LOCATION, "locations") } },
+    { "POST", "/api/console/admin/coaches/{id}", CHTTP_ADMIN, capi_admin_coach_set,
+      { PATH(COACH, "id"), BODY(LOCATION, "locations") } },
 };
+/* clang-format on */
 
-void capi_console_register(void)
+vp_result capi_console_routes(struct chttp_router *r)
 {
-    chttp_routes_add(console_routes, sizeof(console_routes) / sizeof(console_routes[0]));
+    return chttp_router_add(r, console_routes, sizeof(console_routes) / sizeof(console_routes[0]),
+                            NULL);
 }

@@ -201,14 +201,15 @@ static void pull_post(struct chttp_req *req, struct chttp_resp *resp)
 }
 
 static const struct chttp_route device_routes[] = {
-    { "GET", "/healthz", CHTTP_PUBLIC, healthz },
-    { "POST", "/api/v1/enroll", CHTTP_PUBLIC, enroll },
-    { "POST", "/api/v1/sync/push", CHTTP_DEVICE, push },
-    { "GET", "/api/v1/sync/pull", CHTTP_DEVICE, pull_get },
-    { "POST", "/api/v1/sync/pull", CHTTP_DEVICE, pull_post },
+    { "GET", "/healthz", CHTTP_PUBLIC, healthz, CHTTP_NO_IDS },
+    { "POST", "/api/v1/enroll", CHTTP_PUBLIC, enroll, CHTTP_NO_IDS },
+    { "POST", "/api/v1/sync/push", CHTTP_DEVICE, push, CHTTP_NO_IDS },
+    { "GET", "/api/v1/sync/pull", CHTTP_DEVICE, pull_get, CHTTP_NO_IDS },
+    { "POST", "/api/v1/sync/pull", CHTTP_DEVICE, pull_post, CHTTP_NO_IDS },
 };
 
-void capi_device_register(void)
+vp_result capi_device_routes(struct chttp_router *r)
 {
-    chttp_routes_add(device_routes, sizeof(device_routes) / sizeof(device_routes[0]));
+    return chttp_router_add(r, device_routes, sizeof(device_routes) / sizeof(device_routes[0]),
+                            NULL);
 }

@@ -136,6 +136,8 @@ static int serve_until_signal(struct cstore *st, const struct chttp_config *cfg,
                               const struct capp_options *opt)
 {
     struct capp app;
+    struct chttp_router router;
+    struct chttp_config with_routes = *cfg;
     struct chttp_server *srv = NULL;
     const char *why = "";
     sigset_t set;
@@ -143,8 +145,10 @@ static int serve_until_signal(struct cstore *st, const struct chttp_config *cfg,
     vp_result res;
     capp_init(&app, st, opt);
     app.tls = cfg->tls_cert != NULL;
-    croutes_register_all();
-    res = chttp_start(cfg, &app, &srv, &why);
+    res = croutes_fill(&router);
+    with_routes.router = &router;
+    if (!res)
+        res = chttp_start(&with_routes, &app, &srv, &why);
     if (res) {
         if (!strcmp(why, "insecure"))
             ccli_say_error("central.serve.insecure", NULL);
@@ -152,6 +156,7 @@ static int serve_until_signal(struct cstore *st, const struct chttp_config *cfg,
             ccli_say_error("central.serve.tls", NULL);
         else
             ccli_say_error("central.serve.listen", "address", cfg->host, NULL);
+        chttp_router_release(&router);
         capp_release(&app);
         return CCLI_FAIL;
     }
@@ -173,6 +178,7 @@ static int serve_until_signal(struct cstore *st, const struct chttp_config *cfg,
     }
     vp_info("signal %d: stopping", sig);
     chttp_stop(srv, 10000);
+    chttp_router_release(&router);
     capp_release(&app);
     return CCLI_OK;
 }

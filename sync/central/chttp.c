@@ -1,10 +1,9 @@
 /*
- * chttp.c - what handlers use (query, headers, JSON answers and errors),
- * routing, and gzip decoding. The server itself (connections, deadlines,
- * answers, start and stop) is chttp_conn.c.
+ * chttp.c - what handlers use (query, headers, JSON answers and errors)
+ * and gzip decoding. The server itself (connections, deadlines, answers,
+ * start and stop) is chttp_conn.c; the route table chttp_router.c.
  */
 #include "chttp.h"
-#include "chttp_int.h"
 #include "capi.h"
 #include "vp_alloc.h"
 #include "vp_i18n.h"
@@ -23,31 +22,35 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define MAX_ROUTES 256
-
-static const struct chttp_route *routes[MAX_ROUTES];
-static size_t nroutes;
-
-void chttp_routes_add(const struct chttp_route *list, size_t n)
-{
-    for (size_t i = 0; i < n && nroutes < MAX_ROUTES; i++)
-        routes[nroutes++] = &list[i];
-}
-
 /* ---- request helpers ---- */
+
+/* A request made without a connection (the fuzzer's) carries its lists. */
+static const char *fake_lookup(const struct chttp_kv *kv, const char *key, bool nocase)
+{
+    for (; kv && kv->key; kv++)
+        if (nocase ? !strcasecmp(kv->key, key) : !strcmp(kv->key, key))
+            return kv->value;
+    return NULL;
+}
 
 const char *chttp_query(struct chttp_req *req, const char *key)
 {
+    if (!req->conn)
+        return fake_lookup(req->fake_query, key, false);
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
 const char *chttp_header(struct chttp_req *req, const char *name)
 {
+    if (!req->conn)
+        return fake_lookup(req->fake_headers, name, true);
     return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
 const char *chttp_cookie(struct chttp_req *req, const char *name)
 {
+    if (!req->conn)
+        return fake_lookup(req->fake_cookies, name, false);
     return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
 }
 
@@ -92,6 +95,7 @@ void chttp_store_error(struct chttp_req *req, struct chttp_resp *resp, vp_result
     case VP_ERR_NOT_FOUND: chttp_error(req, resp, 404, "not_found", NULL); break;
     case VP_ERR_AUTH: chttp_error(req, resp, 401, "unauthorized", NULL); break;
     case VP_ERR_INVALID: chttp_error(req, resp, 422, "invalid", NULL); break;
+    case VP_ERR_EXISTS: chttp_error(req, resp, 409, "exists", NULL); break;
     case VP_ERR_BUSY:
     case VP_ERR_FULL:
         chttp_error(req, resp, 503, "unavailable", NULL);
@@ -131,65 +135,6 @@ json_t *chttp_body_json(struct chttp_req *req, struct chttp_resp *resp)
     return js;
 }
 
-/* ---- routing ---- */
-
-/* Matches path against pattern, capturing {x} and * into req->params. */
-static bool match(const char *pattern, const char *path, struct chttp_req *req)
-{
-    req->nparams = 0;
-    while (*pattern && *path) {
-        if (*pattern == '*' && pattern[1] == '\0') {
-            if (req->nparams == CHTTP_MAX_PARAMS ||
-                vp_strlcpy(req->params[req->nparams++], path, CHTTP_PARAM_LEN) >= CHTTP_PARAM_LEN)
-                return false;
-            return true;
-        }
-        if (*pattern == '{') {
-            size_t n = strcspn(path, "/");
-            if (n == 0 || n >= CHTTP_PARAM_LEN || req->nparams == CHTTP_MAX_PARAMS)
-                return false;
-            memcpy(req->params[req->nparams], path, n);
-            req->params[req->nparams++][n] = '\0';
-            path += n;
-            pattern = strchr(pattern, '}');
-            if (!pattern)
-                return false;
-            pattern++;
-            continue;
-        }
-        if (*pattern != *path)
-            return false;
-        pattern++;
-        path++;
-    }
-    return *pattern == '\0' && *path == '\0';
-}
-
-static void route(struct chttp_req *req, struct chttp_resp *resp)
-{
-    bool path_known = false;
-    for (size_t i = 0; i < nroutes; i++) {
-        const struct chttp_route *r = routes[i];
-        if (!match(r->pattern, req->path, req))
-            continue;
-        path_known = true;
-        if (strcmp(r->method, req->method) != 0 &&
-            !(!strcmp(req->method, "HEAD") && !strcmp(r->method, "GET")))
-            continue;
-        if (capi_authorize(req, resp, r->auth))
-            r->fn(req, resp);
-        return;
-    }
-    if (path_known)
-        chttp_error(req, resp, 405, "method_not_allowed", NULL);
-    else
-        chttp_error(req, resp, 404, "not_found", NULL);
-}
-
-void chttp_dispatch(struct chttp_req *req, struct chttp_resp *resp)
-{
-    route(req, resp);
-}
 
 /* ---- bodies ---- */
 

@@ -1,8 +1,8 @@
 /*
  * chttp.h - the central service's HTTP server on libmicrohttpd: an internal
  * thread pool with epoll, bodies collected per connection with a hard cap,
- * gzip bodies decoded with a cap, a route table, JSON errors, security
- * headers on every answer, and a clean stop.
+ * gzip bodies decoded with a cap, a caller-owned route table, JSON errors,
+ * security headers on every answer, and a clean stop.
  *
  * Handlers run on the pool's threads only after the whole request body has
  * arrived. A handler fills a struct chttp_resp; the server queues it. Work
@@ -19,10 +19,16 @@
  * headers and, for errors, {"error","message"}; what libmicrohttpd answers
  * by itself (malformed HTTP) is listed in docs/central.md.
  *
- * Adding routes: write a `static const struct chttp_route routes[]` in your
- * own file and register it from croutes.c (one line). Patterns are paths
- * whose segments may be "{name}" (one segment, captured in req->params in
- * order) or a final "*" (the rest of the path, captured too).
+ * Routes: the application owns a struct chttp_router, fills it at start
+ * (croutes.c) and hands it to chttp_start() in the config. Each route says
+ * who may call it (its access rule) and which parts of the request name a
+ * location, child, signal, device or coach account (its scope). The
+ * router's authorize function (capi_authorize()) checks both, in one place,
+ * before the handler runs. Patterns are paths whose segments may be
+ * "{name}" (one segment, captured in req->params in order) or a final "*"
+ * (the rest of the path, captured too). A coach or admin route must
+ * declare every "{name}" of its pattern in its scope; scopes are checked
+ * for coach and admin routes only.
  */
 #ifndef CHTTP_H
 #define CHTTP_H
@@ -43,14 +49,53 @@ struct MHD_Connection;
 struct chttp_server;
 struct chttp_job;
 
-enum chttp_auth {
+/* Who may call a route. */
+enum chttp_access {
     CHTTP_PUBLIC, /* anyone */
     CHTTP_DEVICE, /* Authorization: Bearer TOKEN of an enrolled, unrevoked device */
-    CHTTP_COACH   /* a coach's session cookie; X-CSRF-Token too unless GET/HEAD */
+    CHTTP_COACH,  /* a coach's session cookie; X-CSRF-Token too unless GET/HEAD */
+    CHTTP_ADMIN   /* as CHTTP_COACH, and the coach is an admin */
 };
+
+/* Where a request carries an id. */
+enum chttp_where {
+    CHTTP_IN_NONE = 0, /* ends a route's scope list */
+    CHTTP_IN_PATH,     /* the "{name}" segment of the pattern */
+    CHTTP_IN_QUERY,    /* the query parameter name (optional) */
+    CHTTP_IN_BODY      /* the top-level JSON body field name: a string or an
+                        * array of strings (optional) */
+};
+
+/* One id a request carries and what it names. Every id present must be
+ * within the caller's reach (cstore_coach_scope()) or the request is
+ * answered 403/404 before the handler runs. */
+struct chttp_scope {
+    enum chttp_where where;
+    const char *name;
+    enum cstore_kind kind;
+};
+
+#define CHTTP_MAX_SCOPES 3
+/* The scope of a route that takes no ids. */
+/* clang-format off */
+#define CHTTP_NO_IDS { { CHTTP_IN_NONE, NULL, 0 } }
+/* clang-format on */
+
+/* A name/value pair, for requests made without a connection (tests, the
+ * fuzzer): see struct chttp_req. */
+struct chttp_kv {
+    const char *key;
+    const char *value;
+};
+
+struct chttp_route;
 
 struct chttp_req {
     struct MHD_Connection *conn; /* for chttp_query() and chttp_header() */
+    /* Without a connection (conn NULL) the lookups read these lists
+     * instead, each ended by a {NULL, NULL} pair (may be NULL). */
+    const struct chttp_kv *fake_query, *fake_headers, *fake_cookies;
+    const struct chttp_route *route; /* the route that matched */
     struct capp *app;
     const char *method;
     const char *path;
@@ -90,12 +135,42 @@ typedef void (*chttp_fn)(struct chttp_req *req, struct chttp_resp *resp);
 struct chttp_route {
     const char *method; /* "GET", "POST", ... */
     const char *pattern;
-    enum chttp_auth auth;
+    enum chttp_access access;
     chttp_fn fn;
+    /* the ids the request may carry, ended by CHTTP_IN_NONE; none: the route
+     * takes no ids and acts on the caller or on what she holds */
+    struct chttp_scope scope[CHTTP_MAX_SCOPES + 1];
 };
 
-/* Adds routes (borrowed: keep the array static). Call before chttp_start(). */
-void chttp_routes_add(const struct chttp_route *routes, size_t n);
+/* Checks a route's access and scope for a request (before its handler).
+ * False when it has already answered (401, 403, 404, 429, ...). */
+typedef bool (*chttp_authorize_fn)(struct chttp_req *req, struct chttp_resp *resp,
+                                   const struct chttp_route *route);
+
+/* The route table: owned by the caller, filled before chttp_start() and not
+ * changed while the server runs (the server only reads it). */
+struct chttp_router {
+    const struct chttp_route **routes; /* borrowed entries of static tables */
+    size_t n, cap;
+    chttp_authorize_fn authorize; /* NULL: every route is public */
+};
+
+void chttp_router_init(struct chttp_router *r, chttp_authorize_fn authorize);
+void chttp_router_release(struct chttp_router *r);
+/* Adds routes (borrowed: keep the array static); the first match wins.
+ * VP_ERR_INVALID (and nothing added; *bad, if not NULL, names the route) if
+ * a coach or admin route has a "{name}" or "*" segment without a
+ * CHTTP_IN_PATH scope, a scope names a segment the pattern lacks, or a
+ * public or device route has a scope (it would not be checked). */
+vp_result chttp_router_add(struct chttp_router *r, const struct chttp_route *routes, size_t n,
+                           const struct chttp_route **bad);
+/* Answers a request whose body is complete: the first route whose pattern
+ * and method match runs (authorize, then the handler); 404 for an unknown
+ * path, 405 for a known path with another method. */
+void chttp_router_dispatch(const struct chttp_router *r, struct chttp_req *req,
+                           struct chttp_resp *resp);
+/* The value the matched route captured for "{name}", or NULL. */
+const char *chttp_param(const struct chttp_req *req, const char *name);
 
 /* Zero in any field means its default (in brackets). */
 struct chttp_config {
@@ -113,6 +188,7 @@ struct chttp_config {
     unsigned work_threads;       /* the worker pool for chttp_defer [cpwpool_default_workers()] */
     unsigned work_queue;         /* jobs that may wait for it [4 per worker] */
     bool insecure_http;          /* allow plain HTTP on a non-loopback address */
+    const struct chttp_router *router; /* borrowed; lives until chttp_stop() */
 };
 
 #define CHTTP_HEADER_MS       10000
@@ -172,7 +248,8 @@ json_t *chttp_body_json(struct chttp_req *req, struct chttp_resp *resp);
  * True: the handler returns at once without answering; ctx now belongs to
  * the server; req stays valid for finish, but req->body does not (copy what
  * work needs into ctx). False: the pool's queue is full; it answered 429
- * with Retry-After, neither function runs and ctx is still the caller's. */
+ * with Retry-After, neither function runs and ctx is still the caller's. A
+ * request without a server (the fuzzer's) runs both at once and returns true. */
 typedef void (*chttp_work_fn)(void *ctx);
 typedef void (*chttp_finish_fn)(struct chttp_req *req, struct chttp_resp *resp, void *ctx);
 bool chttp_defer(struct chttp_req *req, struct chttp_resp *resp, chttp_work_fn work,

@@ -13,7 +13,6 @@
  */
 #include "capi.h"
 #include "chttp.h"
-#include "chttp_int.h"
 #include "cpwpool.h"
 #include "cwatch.h"
 #include "vp_alloc.h"
@@ -33,6 +32,7 @@
 struct chttp_server {
     struct MHD_Daemon *daemon;
     struct capp *app;
+    const struct chttp_router *router; /* borrowed from the caller */
     bool tls;
     int port;
     atomic_int in_flight; /* requests whose headers arrived and are not completed */
@@ -93,6 +93,13 @@ bool chttp_defer(struct chttp_req *req, struct chttp_resp *resp, chttp_work_fn w
                  chttp_finish_fn finish, void *ctx, void (*free_ctx)(void *ctx))
 {
     struct chttp_job *job;
+    if (!req->server) { /* a request without a connection (the fuzzer's): at once */
+        work(ctx);
+        finish(req, resp, ctx);
+        if (free_ctx)
+            free_ctx(ctx);
+        return true;
+    }
     if (!cpwpool_reserve(req->server->pool)) {
         chttp_error(req, resp, 429, "busy", NULL);
         resp->retry_after = 2;
@@ -194,7 +201,7 @@ static void handle(struct chttp_server *srv, struct chttp_req *req, struct conn_
         const struct vp_buf *b = cs->gzip && cs->body.len ? &plain : &cs->body;
         req->body = b->data;
         req->body_len = b->len;
-        chttp_dispatch(req, resp);
+        chttp_router_dispatch(srv->router, req, resp);
         req->body = NULL; /* plain goes now: a deferred job must not read it */
         req->body_len = 0;
     }
@@ -456,6 +463,10 @@ vp_result chttp_start(const struct chttp_config *cfg, struct capp *app, struct c
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
     bool tls = cfg->tls_cert && cfg->tls_key;
     const union MHD_DaemonInfo *info;
+    if (!cfg->router) {
+        *why = "routes";
+        return VP_ERR_INVALID;
+    }
     if (resolve(cfg->host, cfg->port, &ss, &sslen) != VP_OK) {
         *why = "address";
         return VP_ERR_INVALID;
@@ -470,6 +481,7 @@ vp_result chttp_start(const struct chttp_config *cfg, struct capp *app, struct c
         flags |= MHD_USE_TLS;
     srv = vp_xcalloc(1, sizeof(*srv));
     srv->app = app;
+    srv->router = cfg->router;
     srv->tls = tls;
     start_helpers(srv, cfg);
     srv->daemon = start_daemon(srv, cfg, &ss, flags);

@@ -1,20 +1,24 @@
 /*
- * croutes.c - the one list of route groups. A new group (say the console's
- * own pages in capi_console_pages.c) defines its routes in its own file and
- * adds one line here. The first matching route wins, so list specific
- * groups before catch-alls.
+ * croutes.c - the one list of route groups. A new group defines its routes
+ * in its own file and adds one line here. The first matching route wins, so
+ * list specific groups before catch-alls.
  */
 #include "capi.h"
-#include "console_api.h"
 
-void croutes_register_all(void)
+vp_result croutes_fill(struct chttp_router *r)
 {
-    static int done;
-    if (done)
-        return;
-    done = 1;
-    capi_device_register();
-    capi_console_register();
-    console_api_register();
-    cstatic_register();
+    vp_result (*const groups[])(struct chttp_router *) = {
+        capi_device_routes,
+        capi_console_routes,
+        cstatic_routes,
+    };
+    chttp_router_init(r, capi_authorize);
+    for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+        vp_result res = groups[i](r);
+        if (res) {
+            chttp_router_release(r);
+            return res;
+        }
+    }
+    return VP_OK;
 }

@@ -72,11 +72,12 @@ static void static_file(struct chttp_req *req, struct chttp_resp *resp)
 }
 
 static const struct chttp_route static_routes[] = {
-    { "GET", "/", CHTTP_PUBLIC, index_page },
-    { "GET", "/static/*", CHTTP_PUBLIC, static_file },
+    { "GET", "/", CHTTP_PUBLIC, index_page, CHTTP_NO_IDS },
+    { "GET", "/static/*", CHTTP_PUBLIC, static_file, CHTTP_NO_IDS },
 };
 
-void cstatic_register(void)
+vp_result cstatic_routes(struct chttp_router *r)
 {
-    chttp_routes_add(static_routes, sizeof(static_routes) / sizeof(static_routes[0]));
+    return chttp_router_add(r, static_routes, sizeof(static_routes) / sizeof(static_routes[0]),
+                            NULL);
 }

@@ -14,6 +14,7 @@
  * Results: VP_OK; VP_ERR_NOT_FOUND (no such thing); VP_ERR_AUTH (bad code,
  * token or password); VP_ERR_REFUSED (the caller may not touch that: another
  * location's data, a coach not assigned); VP_ERR_INVALID (a domain rule);
+ * VP_ERR_EXISTS (a name or email that must be unique is taken);
  * VP_ERR_BUSY/FULL/IO/CORRUPT (storage; nothing was changed).
  *
  * Privacy rule (enforced only here, in cstore_child_view()): a coach gets a
@@ -161,6 +162,33 @@ vp_result cstore_coach_login(struct cstore *st, const char *email, const char *p
                              struct cstore_coach *out);
 /* True if the coach is assigned to the location. */
 bool cstore_coach_may(struct cstore *st, const char *coach_id, const char *location_id);
+
+/* What an id in a request names (the route table's scope, chttp.h). */
+enum cstore_kind {
+    CSTORE_KIND_LOCATION = 1,
+    CSTORE_KIND_CHILD,
+    CSTORE_KIND_SIGNAL, /* an observation record's id */
+    CSTORE_KIND_DEVICE,
+    CSTORE_KIND_COACH /* another coach's account, acted on by an admin */
+};
+
+/* THE scope rule: may this coach act on the thing with this id? VP_OK;
+ * VP_ERR_NOT_FOUND if there is no such thing; VP_ERR_REFUSED if it lies
+ * outside her locations. A location, child, signal or device is hers when
+ * its location is assigned to her. A coach account (CSTORE_KIND_COACH) is
+ * hers to change, reset or deactivate only when it is not her own and every
+ * location assigned to it is assigned to her (cstore_coach_may_manage()).
+ * Admin routes use the same rule: an admin acts only within her locations.
+ * loc (may be NULL) gets the thing's location ("" for a coach). Every store
+ * function keeps its own check too (defence in depth). */
+vp_result cstore_coach_scope(struct cstore *st, const char *coach_id, enum cstore_kind kind,
+                             const char *id, char loc[VP_UUID_LEN]);
+/* The admin rule for accounts: admin_id may change target_id (its locations,
+ * admin flag, password, active state) only if target_id is another coach
+ * whose locations are all admin_id's. VP_ERR_NOT_FOUND for an unknown
+ * target, VP_ERR_REFUSED otherwise. (Whether admin_id is an admin at all is
+ * the route's access rule.) */
+vp_result cstore_coach_may_manage(struct cstore *st, const char *admin_id, const char *target_id);
 /* JSON array of {"id","name","org"} of the coach's locations (new reference). */
 vp_result cstore_coach_locations(struct cstore *st, const char *coach_id, json_t **out);
 
@@ -188,9 +216,6 @@ vp_result cstore_session_end(struct cstore *st, const char *sid);
 vp_result cstore_audit(struct cstore *st, const char *coach_id, const char *action,
                        const char *child_id, const char *location_id, const char *detail,
                        const char *ip, int64_t now_ms);
-/* The newest audit entries (JSON array, new reference), for a coach's own
- * locations; coach_id NULL means all. */
-vp_result cstore_audit_list(struct cstore *st, const char *coach_id, int limit, json_t **out);
 
 /* ---- the coach's work (every call checks the coach's locations) ---- */
 
@@ -203,10 +228,6 @@ struct cstore_filter {
     int limit;               /* 1..1000 */
 };
 
-/* Signals (observations) visible to the coach, newest first, as a JSON
- * array (new reference). Children appear by pseudonym only. */
-vp_result cstore_signals_list(struct cstore *st, const char *coach_id,
-                              const struct cstore_filter *f, int64_t now_ms, json_t **out);
 /* Cases (one per child with signals) visible to the coach, as a JSON array. */
 vp_result cstore_cases_list(struct cstore *st, const char *coach_id, const struct cstore_filter *f,
                             int64_t now_ms, json_t **out);

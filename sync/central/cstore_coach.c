@@ -70,6 +70,46 @@ static vp_result coach_write(struct cconn *c, const char *email, const char *nam
     return cst_done(c, s);
 }
 
+static bool coach_valid(const char *email, const char *name)
+{
+    return strchr(email, '@') && strlen(email) < sizeof(((struct cstore_coach *)0)->email) &&
+           vp_utf8_valid_text(email, strlen(email)) && *name && vp_utf8_length(name) <= 80 &&
+           vp_utf8_valid_text(name, strlen(name));
+}
+
+vp_result cst_coach_hash(const char *password, char *hash, size_t size)
+{
+    if (strlen(password) < 8 || size < crypto_pwhash_STRBYTES)
+        return VP_ERR_INVALID;
+    if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        vp_out_of_memory("argon2id"); /* its only failure for a bounded password */
+    return VP_OK;
+}
+
+vp_result cst_coach_insert(struct cconn *c, const char *email, const char *name, const char *hash,
+                           int64_t now_ms, struct cstore_coach *out)
+{
+    sqlite3_stmt *s;
+    vp_result res;
+    if (!coach_valid(email, name))
+        return VP_ERR_INVALID;
+    res = coach_find(c, email, out, NULL, 0);
+    if (res != VP_ERR_NOT_FOUND)
+        return res ? res : VP_ERR_EXISTS;
+    memset(out, 0, sizeof(*out));
+    vp_uuid4(out->id);
+    vp_strlcpy(out->email, email, sizeof(out->email));
+    vp_strlcpy(out->name, name, sizeof(out->name));
+    s = cst_prep(c, SQL_COACH_ADD);
+    cst_bind_text(s, 1, out->id);
+    cst_bind_text(s, 2, email);
+    cst_bind_text(s, 3, name);
+    cst_bind_text(s, 4, hash);
+    cst_bind_int(s, 5, now_ms);
+    return cst_done(c, s);
+}
+
 vp_result cstore_coach_add(struct cstore *st, const char *email, const char *name,
                            const char *password, const char *const *location_ids, size_t nloc,
                            struct cstore_coach *out)
@@ -79,13 +119,8 @@ vp_result cstore_coach_add(struct cstore *st, const char *email, const char *nam
     char hash[crypto_pwhash_STRBYTES];
     if (!c)
         return res;
-    if (!strchr(email, '@') || strlen(email) >= sizeof(out->email) || !*name ||
-        vp_utf8_length(name) > 80 || !vp_utf8_valid_text(name, strlen(name)) ||
-        strlen(password) < 8)
+    if (!coach_valid(email, name) || (res = cst_coach_hash(password, hash, sizeof(hash))) != VP_OK)
         return VP_ERR_INVALID;
-    if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-        vp_out_of_memory("argon2id"); /* its only failure for a bounded password */
     if ((res = cst_begin(c)) != VP_OK)
         return res;
     res = coach_write(c, email, name, hash, out);
@@ -152,6 +187,96 @@ bool cstore_coach_may(struct cstore *st, const char *coach_id, const char *locat
     vp_result res;
     struct cconn *c = cst_conn(st, &res);
     return c && cst_coach_may(c, coach_id, location_id);
+}
+
+/* ---- scope: what a coach may act on ---- */
+
+static const char SQL_LOC_OF_LOCATION[] = "SELECT id FROM locations WHERE id = ?1";
+static const char SQL_LOC_OF_CHILD[] = "SELECT location_id FROM children WHERE child_id = ?1";
+static const char SQL_LOC_OF_SIGNAL[] = "SELECT location_id FROM observations WHERE id = ?1";
+static const char SQL_LOC_OF_DEVICE[] = "SELECT location_id FROM devices WHERE id = ?1";
+static const char SQL_COACH_KNOWN[] = "SELECT 1 FROM coaches WHERE id = ?1";
+/* the target's locations that are not the admin's */
+static const char SQL_COACH_FOREIGN[] =
+    "SELECT EXISTS (SELECT 1 FROM coach_locations t WHERE t.coach_id = ?1 AND t.location_id"
+    " NOT IN (SELECT location_id FROM coach_locations WHERE coach_id = ?2))";
+
+/* The location of the thing (sql takes its id), or VP_ERR_NOT_FOUND. */
+static vp_result location_of(struct cconn *c, const char *sql, const char *id,
+                             char loc[VP_UUID_LEN])
+{
+    sqlite3_stmt *s = cst_prep(c, sql);
+    int rc;
+    cst_bind_text(s, 1, id);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        vp_strlcpy(loc, cst_col(s, 0), VP_UUID_LEN);
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? VP_OK : rc == SQLITE_DONE ? VP_ERR_NOT_FOUND : cst_result(c, rc);
+}
+
+vp_result cst_coach_may_manage(struct cconn *c, const char *admin_id, const char *target_id)
+{
+    sqlite3_stmt *s = cst_prep(c, SQL_COACH_KNOWN);
+    int rc;
+    bool foreign;
+    cst_bind_text(s, 1, target_id);
+    rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? VP_ERR_NOT_FOUND : cst_result(c, rc);
+    if (!admin_id)
+        return VP_OK; /* the operator on the command line */
+    if (!strcmp(admin_id, target_id))
+        return VP_ERR_REFUSED; /* nobody grants herself anything */
+    s = cst_prep(c, SQL_COACH_FOREIGN);
+    cst_bind_text(s, 1, target_id);
+    cst_bind_text(s, 2, admin_id);
+    rc = sqlite3_step(s);
+    foreign = rc != SQLITE_ROW || cst_col_int(s, 0) != 0;
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW)
+        return cst_result(c, rc);
+    return foreign ? VP_ERR_REFUSED : VP_OK;
+}
+
+vp_result cstore_coach_may_manage(struct cstore *st, const char *admin_id, const char *target_id)
+{
+    vp_result res;
+    struct cconn *c = cst_conn(st, &res);
+    return c ? cst_coach_may_manage(c, admin_id, target_id) : res;
+}
+
+vp_result cst_coach_scope(struct cconn *c, const char *coach_id, enum cstore_kind kind,
+                          const char *id, char loc[VP_UUID_LEN])
+{
+    static const char *const sql[] = {
+        [CSTORE_KIND_LOCATION] = SQL_LOC_OF_LOCATION,
+        [CSTORE_KIND_CHILD] = SQL_LOC_OF_CHILD,
+        [CSTORE_KIND_SIGNAL] = SQL_LOC_OF_SIGNAL,
+        [CSTORE_KIND_DEVICE] = SQL_LOC_OF_DEVICE,
+    };
+    char where[VP_UUID_LEN] = "";
+    vp_result res;
+    if (loc)
+        loc[0] = '\0';
+    if (kind == CSTORE_KIND_COACH)
+        return cst_coach_may_manage(c, coach_id, id);
+    if (kind < CSTORE_KIND_LOCATION || kind > CSTORE_KIND_DEVICE)
+        return VP_ERR_INTERNAL;
+    if ((res = location_of(c, sql[kind], id, where)) != VP_OK)
+        return res;
+    if (loc)
+        vp_strlcpy(loc, where, VP_UUID_LEN);
+    return cst_coach_may(c, coach_id, where) ? VP_OK : VP_ERR_REFUSED;
+}
+
+vp_result cstore_coach_scope(struct cstore *st, const char *coach_id, enum cstore_kind kind,
+                             const char *id, char loc[VP_UUID_LEN])
+{
+    vp_result res;
+    struct cconn *c = cst_conn(st, &res);
+    return c ? cst_coach_scope(c, coach_id, kind, id, loc) : res;
 }
 
 vp_result cstore_coach_locations(struct cstore *st, const char *coach_id, json_t **out)
@@ -271,13 +396,6 @@ vp_result cstore_session_end(struct cstore *st, const char *sid)
 
 static const char SQL_AUDIT_ADD[] = "INSERT INTO audit(at, coach_id, action, child_id, location_id,"
                                     " detail, ip) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-static const char SQL_AUDIT_LIST[] =
-    "SELECT a.at, a.coach_id, COALESCE(c.name, ''), a.action, a.child_id, a.location_id,"
-    " a.detail FROM audit a LEFT JOIN coaches c ON c.id = a.coach_id"
-    " WHERE ?1 IS NULL OR a.coach_id = ?1 OR a.location_id IN"
-    " (SELECT location_id FROM coach_locations WHERE coach_id = ?1)"
-    " ORDER BY a.id DESC LIMIT ?2";
-
 vp_result cst_audit(struct cconn *c, const char *coach_id, const char *action, const char *child_id,
                     const char *location_id, const char *detail, const char *ip, int64_t now_ms)
 {
@@ -299,33 +417,4 @@ vp_result cstore_audit(struct cstore *st, const char *coach_id, const char *acti
     vp_result res;
     struct cconn *c = cst_conn(st, &res);
     return c ? cst_audit(c, coach_id, action, child_id, location_id, detail, ip, now_ms) : res;
-}
-
-vp_result cstore_audit_list(struct cstore *st, const char *coach_id, int limit, json_t **out)
-{
-    vp_result res;
-    struct cconn *c = cst_conn(st, &res);
-    sqlite3_stmt *s;
-    int rc;
-    if (!c)
-        return res;
-    *out = json_array();
-    s = cst_prep(c, SQL_AUDIT_LIST);
-    cst_bind_text(s, 1, coach_id);
-    cst_bind_int(s, 2, limit);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        char at[VP_TIME_LEN];
-        json_t *e = json_object();
-        vp_time_format(cst_col_int(s, 0), at);
-        json_object_set_new(e, "at", json_string(at));
-        json_object_set_new(e, "coach_id", json_string(cst_col(s, 1)));
-        json_object_set_new(e, "coach", json_string(cst_col(s, 2)));
-        json_object_set_new(e, "action", json_string(cst_col(s, 3)));
-        json_object_set_new(e, "child_id", json_string(cst_col(s, 4)));
-        json_object_set_new(e, "location_id", json_string(cst_col(s, 5)));
-        json_object_set_new(e, "detail", json_string(cst_col(s, 6)));
-        json_array_append_new(*out, e);
-    }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? VP_OK : cst_result(c, rc);
 }

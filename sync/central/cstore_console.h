@@ -91,49 +91,67 @@ vp_result cstore_console_export(struct cstore *st, const char *coach_id, enum cc
                                 const struct ccon_filter *f, const char *ip, int64_t now_ms,
                                 struct vp_buf *csv);
 
-/* ---- admin (every function below checks cstore_console_is_admin) ---- */
+/* ---- admin ----
+ * Every function below checks cstore_console_is_admin() (VP_ERR_REFUSED
+ * otherwise) and keeps the admin within the locations she holds, by the
+ * rule of cstore_coach_scope(): she lists, creates codes for and revokes
+ * devices of her locations only; grants only locations she holds; changes
+ * only other coaches whose locations are all hers. Each change is one
+ * transaction together with its audit entry: on any error nothing changed. */
 
 bool cstore_console_is_admin(struct cstore *st, const char *coach_id);
 
-/* [{"id","name","org","devices","children","signals","open_codes","coaches"}] */
+/* Her locations: [{"id","name","org","devices","children","signals",
+ * "open_codes","coaches"}] */
 vp_result cstore_console_locations(struct cstore *st, const char *coach_id, int64_t now_ms,
                                    json_t **out);
 /* Adds a location (settings and catalog published to its feed) and assigns
- * it to the admin. Audited. */
+ * it to the admin who creates it. VP_ERR_EXISTS if the org already has a
+ * location of that name. Audited. */
 vp_result cstore_console_location_add(struct cstore *st, const char *coach_id, const char *name,
                                       const char *org, const char *ip, int64_t now_ms,
                                       json_t **out);
-/* A new enrolment code for the location; the plain code is only in *out
- * ({"code","expires_at","location"}). Audited. */
+/* A new enrolment code for one of her locations; the plain code is only in
+ * *out ({"code","expires_at","location_id","location"}). Audited. */
 vp_result cstore_console_code_new(struct cstore *st, const char *coach_id, const char *location_id,
                                   const char *ip, int64_t now_ms, json_t **out);
 
 #define CCON_SILENT_MS (3LL * 24 * 3600 * 1000) /* a device silent this long is flagged */
-/* [{"id","name","location_id","location","enrolled_at","revoked_at",
- * "last_contact","last_push","push_lag_s","silent"}] */
+/* The tablets of her locations: [{"id","name","location_id","location",
+ * "enrolled_at","revoked_at","last_contact","last_push","push_lag_s",
+ * "silent"}] */
 vp_result cstore_console_devices(struct cstore *st, const char *coach_id, int64_t now_ms,
                                  json_t **out);
-/* Revokes a device (its token fails with 401 from now on). Audited. */
+/* Revokes a device of one of her locations (its token fails with 401 from
+ * now on). Audited. */
 vp_result cstore_console_device_revoke(struct cstore *st, const char *coach_id,
                                        const char *device_id, const char *ip, int64_t now_ms);
 
-/* [{"id","email","name","admin","locations":[{"id","name"}],"last_login"}] */
+/* Herself, the coaches who share a location with her and those without
+ * one: [{"id","email","name","admin","editable","locations":[{"id","name"}],
+ * "last_login"}], each coach's locations as far as they are hers; editable
+ * says whether she may change the account (cstore_coach_may_manage()). */
 vp_result cstore_console_coaches(struct cstore *st, const char *coach_id, json_t **out);
-/* Adds a coach account (password at least 8 characters) with locations and
- * the admin flag. Audited. */
+/* Adds a coach account (password at least 8 characters) with locations she
+ * holds and the admin flag. VP_ERR_EXISTS if the email is taken,
+ * VP_ERR_NOT_FOUND for an unknown location, VP_ERR_REFUSED for one not
+ * hers; nothing is created then. Audited. */
 vp_result cstore_console_coach_add(struct cstore *st, const char *coach_id, const char *email,
                                    const char *name, const char *password,
                                    const char *const *locations, size_t nloc, bool admin,
                                    const char *ip, int64_t now_ms, json_t **out);
-/* Replaces a coach's locations and admin flag. An admin cannot take her own
- * admin flag away (VP_ERR_INVALID). Audited. */
+/* Replaces another coach's locations and admin flag: only a coach whose
+ * locations are all hers (cstore_coach_may_manage(); never herself), and
+ * only with locations she holds. Audited. */
 vp_result cstore_console_coach_set(struct cstore *st, const char *coach_id, const char *target,
                                    const char *const *locations, size_t nloc, bool admin,
                                    const char *ip, int64_t now_ms);
 
-/* The newest audit entries (admin: all; otherwise her own and her
- * locations'), with coach name, location name and, where the viewer may see
- * the child's location, the child's pseudonym. action NULL = any. */
+/* The newest audit entries: her own and her locations', and for an admin
+ * also those without a location by nobody or by a coach she may manage;
+ * with coach name, location name and the child's pseudonym. Child, location
+ * and detail of an entry outside her locations are left out ("").
+ * action NULL = any. */
 vp_result cstore_console_audit(struct cstore *st, const char *coach_id, const char *action,
                                int limit, json_t **out);
 

@@ -1,12 +1,15 @@
 /*
  * cstore_console_admin.c - the console's Beheer pages: locations, enrolment
  * codes, devices (last contact, silent for 3 days, revoke), coach accounts
- * and their locations, the audit log. Every call checks the admin flag;
- * every change is audited.
+ * and their locations, the audit log. Every call checks the admin flag and
+ * keeps the admin within her own locations (cst_coach_scope(), the same
+ * rule the route table applies before the handler); every change is one
+ * transaction with its audit entry.
  */
 #include "cstore_console_int.h"
 #include "vp_str.h"
 #include "vp_time.h"
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,6 +24,16 @@ static struct cconn *admin_conn(struct cstore *st, const char *coach_id, vp_resu
         return NULL;
     }
     return c;
+}
+
+/* Commits when res is VP_OK, else rolls back; returns the outcome. */
+static vp_result finish(struct cconn *c, vp_result res)
+{
+    if (!res)
+        res = cst_commit(c);
+    if (res)
+        cst_rollback(c);
+    return res;
 }
 
 static vp_result rows_done(struct cconn *c, int rc, json_t **out)
@@ -42,7 +55,8 @@ static const char SQL_LOCATIONS[] =
     " (SELECT COUNT(*) FROM enroll_codes e WHERE e.location_id = l.id AND e.used_at IS NULL"
     "  AND e.expires_at > ?1),"
     " (SELECT COUNT(*) FROM coach_locations cl WHERE cl.location_id = l.id)"
-    " FROM locations l ORDER BY l.name";
+    " FROM locations l JOIN coach_locations me ON me.location_id = l.id AND me.coach_id = ?2"
+    " ORDER BY l.name";
 
 vp_result cstore_console_locations(struct cstore *st, const char *coach_id, int64_t now_ms,
                                    json_t **out)
@@ -56,6 +70,7 @@ vp_result cstore_console_locations(struct cstore *st, const char *coach_id, int6
     *out = json_array();
     s = cst_prep(c, SQL_LOCATIONS);
     cst_bind_int(s, 1, now_ms);
+    cst_bind_text(s, 2, coach_id);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW)
         json_array_append_new(
             *out,
@@ -80,15 +95,21 @@ vp_result cstore_console_location_add(struct cstore *st, const char *coach_id, c
     sqlite3_stmt *s;
     if (!c)
         return res;
-    if ((res = cstore_location_add(st, name, org, &loc)) != VP_OK)
+    if ((res = cst_begin(c)) != VP_OK)
         return res;
-    s = cst_prep(c, SQL_ASSIGN);
-    cst_bind_text(s, 1, coach_id);
-    cst_bind_text(s, 2, loc.id);
-    if ((res = cst_done(c, s)) != VP_OK)
+    if (!(res = cst_location_add(c, name, org, now_ms, &loc))) {
+        /* the admin who creates a location holds it */
+        s = cst_prep(c, SQL_ASSIGN);
+        cst_bind_text(s, 1, coach_id);
+        cst_bind_text(s, 2, loc.id);
+        res = cst_done(c, s);
+    }
+    if (!res)
+        res = cst_audit(c, coach_id, "location_add", NULL, loc.id, name, ip, now_ms);
+    if ((res = finish(c, res)) != VP_OK)
         return res;
     *out = json_pack("{s:s,s:s,s:s}", "id", loc.id, "name", loc.name, "org", loc.org);
-    return cst_audit(c, coach_id, "location_add", NULL, loc.id, name, ip, now_ms);
+    return VP_OK;
 }
 
 vp_result cstore_console_code_new(struct cstore *st, const char *coach_id, const char *location_id,
@@ -100,14 +121,20 @@ vp_result cstore_console_code_new(struct cstore *st, const char *coach_id, const
     char code[CSTORE_CODE_LEN], expires[VP_TIME_LEN];
     if (!c)
         return res;
-    if ((res = cstore_location_get(st, location_id, &loc)) != VP_OK ||
-        (res = cstore_enroll_code_new(st, location_id, now_ms, code)) != VP_OK)
+    if ((res = cst_coach_scope(c, coach_id, CSTORE_KIND_LOCATION, location_id, NULL)) != VP_OK ||
+        (res = cstore_location_get(st, location_id, &loc)) != VP_OK ||
+        (res = cst_begin(c)) != VP_OK)
+        return res;
+    res = cstore_enroll_code_new(st, location_id, now_ms, code);
+    /* the code itself is a secret: the audit names only the location */
+    if (!res)
+        res = cst_audit(c, coach_id, "enroll_code", NULL, location_id, NULL, ip, now_ms);
+    if ((res = finish(c, res)) != VP_OK)
         return res;
     vp_time_format(now_ms + CSTORE_CODE_DAYS * DAY_MS, expires);
     *out = json_pack("{s:s,s:s,s:s,s:s}", "code", code, "expires_at", expires, "location_id",
                      loc.id, "location", loc.name);
-    /* the code itself is a secret: the audit names only the location */
-    return cst_audit(c, coach_id, "enroll_code", NULL, location_id, NULL, ip, now_ms);
+    return VP_OK;
 }
 
 /* ---- devices ---- */
@@ -124,7 +151,9 @@ static const char SQL_DEVICES[] =
     " (SELECT MAX(o.received_at - o.device_time) FROM observations o"
     "  WHERE o.device_id = d.id AND o.received_at = last.at)"
     " FROM devices d JOIN locations l ON l.id = d.location_id"
-    " LEFT JOIN last ON last.device_id = d.id ORDER BY l.name, d.name, d.created_at";
+    " LEFT JOIN last ON last.device_id = d.id"
+    " WHERE d.location_id IN (SELECT location_id FROM coach_locations WHERE coach_id = ?1)"
+    " ORDER BY l.name, d.name, d.created_at";
 
 vp_result cstore_console_devices(struct cstore *st, const char *coach_id, int64_t now_ms,
                                  json_t **out)
@@ -137,6 +166,7 @@ vp_result cstore_console_devices(struct cstore *st, const char *coach_id, int64_
         return res;
     *out = json_array();
     s = cst_prep(c, SQL_DEVICES);
+    cst_bind_text(s, 1, coach_id);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         json_t *d = json_object();
         bool revoked = sqlite3_column_type(s, 5) != SQLITE_NULL;
@@ -160,7 +190,7 @@ vp_result cstore_console_devices(struct cstore *st, const char *coach_id, int64_
     return rows_done(c, rc, out);
 }
 
-static const char SQL_DEVICE_LOC[] = "SELECT location_id, name FROM devices WHERE id = ?1";
+static const char SQL_DEVICE_NAME[] = "SELECT name FROM devices WHERE id = ?1";
 
 vp_result cstore_console_device_revoke(struct cstore *st, const char *coach_id,
                                        const char *device_id, const char *ip, int64_t now_ms)
@@ -169,32 +199,38 @@ vp_result cstore_console_device_revoke(struct cstore *st, const char *coach_id,
     struct cconn *c = admin_conn(st, coach_id, &res);
     char loc[VP_UUID_LEN], detail[200];
     sqlite3_stmt *s;
-    int rc;
     if (!c)
         return res;
-    s = cst_prep(c, SQL_DEVICE_LOC);
-    cst_bind_text(s, 1, device_id);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        vp_strlcpy(loc, cst_col(s, 0), sizeof(loc));
-        vp_snprintf(detail, sizeof(detail), "device=%s name=%s", device_id, cst_col(s, 1));
-    }
-    sqlite3_reset(s);
-    if (rc != SQLITE_ROW)
-        return rc == SQLITE_DONE ? VP_ERR_NOT_FOUND : cst_result(c, rc);
-    if ((res = cstore_device_revoke(st, device_id)) != VP_OK)
+    if ((res = cst_begin(c)) != VP_OK)
         return res;
-    return cst_audit(c, coach_id, "device_revoke", NULL, loc, detail, ip, now_ms);
+    if (!(res = cst_coach_scope(c, coach_id, CSTORE_KIND_DEVICE, device_id, loc))) {
+        s = cst_prep(c, SQL_DEVICE_NAME);
+        cst_bind_text(s, 1, device_id);
+        vp_snprintf(detail, sizeof(detail), "device=%s name=%s", device_id,
+                    sqlite3_step(s) == SQLITE_ROW ? cst_col(s, 0) : "");
+        sqlite3_reset(s);
+        res = cstore_device_revoke(st, device_id);
+    }
+    if (!res)
+        res = cst_audit(c, coach_id, "device_revoke", NULL, loc, detail, ip, now_ms);
+    return finish(c, res);
 }
 
 /* ---- coach accounts ---- */
 
 static const char SQL_COACHES[] =
     "SELECT c.id, c.email, c.name, (SELECT MAX(at) FROM audit a WHERE a.coach_id = c.id"
-    " AND a.action = 'login') FROM coaches c ORDER BY c.name, c.email";
+    " AND a.action = 'login') FROM coaches c"
+    /* herself, those who share a location with her, and those without any */
+    " WHERE c.id = ?1 OR EXISTS (SELECT 1 FROM coach_locations x WHERE x.coach_id = c.id"
+    "  AND x.location_id IN (SELECT location_id FROM coach_locations WHERE coach_id = ?1))"
+    " OR NOT EXISTS (SELECT 1 FROM coach_locations x WHERE x.coach_id = c.id)"
+    " ORDER BY c.name, c.email";
+/* a coach's locations, as far as they are the viewer's */
 static const char SQL_COACH_LOCS[] =
     "SELECT l.id, l.name FROM coach_locations cl JOIN locations l ON l.id = cl.location_id"
-    " WHERE cl.coach_id = ?1 ORDER BY l.name";
+    " WHERE cl.coach_id = ?1 AND cl.location_id IN"
+    " (SELECT location_id FROM coach_locations WHERE coach_id = ?2) ORDER BY l.name";
 
 vp_result cstore_console_coaches(struct cstore *st, const char *coach_id, json_t **out)
 {
@@ -206,6 +242,7 @@ vp_result cstore_console_coaches(struct cstore *st, const char *coach_id, json_t
         return res;
     *out = json_array();
     s = cst_prep(c, SQL_COACHES);
+    cst_bind_text(s, 1, coach_id);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         json_t *o = json_object();
         json_object_set_new(o, "id", json_string(cst_col(s, 0)));
@@ -221,8 +258,11 @@ vp_result cstore_console_coaches(struct cstore *st, const char *coach_id, json_t
         json_t *o = json_array_get(*out, i), *locs = json_array();
         const char *id = json_string_value(json_object_get(o, "id"));
         json_object_set_new(o, "admin", json_boolean(ccon_is_admin(c, id)));
+        json_object_set_new(o, "editable",
+                            json_boolean(cst_coach_may_manage(c, coach_id, id) == VP_OK));
         s = cst_prep(c, SQL_COACH_LOCS);
         cst_bind_text(s, 1, id);
+        cst_bind_text(s, 2, coach_id);
         while (sqlite3_step(s) == SQLITE_ROW)
             json_array_append_new(
                 locs, json_pack("{s:s,s:s}", "id", cst_col(s, 0), "name", cst_col(s, 1)));
@@ -238,9 +278,6 @@ static const char SQL_ADMIN_DEL[] = "DELETE FROM console_admins WHERE coach_id =
 static const char SQL_ADMIN_FREEZE[] =
     "INSERT OR IGNORE INTO console_admins(coach_id) SELECT id FROM coaches"
     " ORDER BY created_at, rowid LIMIT 1";
-static const char SQL_LOC_EXISTS[] = "SELECT 1 FROM locations WHERE id = ?1";
-static const char SQL_COACH_EXISTS[] = "SELECT 1 FROM coaches WHERE id = ?1";
-static const char SQL_EMAIL_EXISTS[] = "SELECT 1 FROM coaches WHERE email = ?1 COLLATE NOCASE";
 
 static vp_result simple(struct cconn *c, const char *sql, const char *a, const char *b)
 {
@@ -252,6 +289,17 @@ static vp_result simple(struct cconn *c, const char *sql, const char *a, const c
     return cst_done(c, s);
 }
 
+/* Every location exists (else VP_ERR_NOT_FOUND) and is the admin's (else
+ * VP_ERR_REFUSED): she grants only what she holds. */
+static vp_result grantable(struct cconn *c, const char *admin_id, const char *const *locations,
+                           size_t nloc)
+{
+    vp_result res = VP_OK;
+    for (size_t i = 0; !res && i < nloc; i++)
+        res = cst_coach_scope(c, admin_id, CSTORE_KIND_LOCATION, locations[i], NULL);
+    return res;
+}
+
 /* Sets locations and the admin flag inside a transaction. */
 static vp_result coach_apply(struct cconn *c, const char *target, const char *const *locations,
                              size_t nloc, bool admin)
@@ -261,18 +309,9 @@ static vp_result coach_apply(struct cconn *c, const char *target, const char *co
     if ((res = simple(c, SQL_ADMIN_FREEZE, NULL, NULL)) != VP_OK ||
         (res = simple(c, SQL_UNASSIGN_ALL, target, NULL)) != VP_OK)
         return res;
-    for (size_t i = 0; i < nloc; i++) {
-        sqlite3_stmt *s = cst_prep(c, SQL_LOC_EXISTS);
-        bool known;
-        cst_bind_text(s, 1, locations[i]);
-        known = sqlite3_step(s) == SQLITE_ROW;
-        sqlite3_reset(s);
-        if (!known)
-            return VP_ERR_NOT_FOUND;
-        if ((res = simple(c, SQL_ASSIGN, target, locations[i])) != VP_OK)
-            return res;
-    }
-    return simple(c, admin ? SQL_ADMIN_ADD : SQL_ADMIN_DEL, target, NULL);
+    for (size_t i = 0; !res && i < nloc; i++)
+        res = simple(c, SQL_ASSIGN, target, locations[i]);
+    return res ? res : simple(c, admin ? SQL_ADMIN_ADD : SQL_ADMIN_DEL, target, NULL);
 }
 
 vp_result cstore_console_coach_set(struct cstore *st, const char *coach_id, const char *target,
@@ -282,28 +321,17 @@ vp_result cstore_console_coach_set(struct cstore *st, const char *coach_id, cons
     vp_result res;
     struct cconn *c = admin_conn(st, coach_id, &res);
     char detail[120];
-    sqlite3_stmt *s;
-    bool known;
     if (!c)
         return res;
-    if (!strcmp(coach_id, target) && !admin)
-        return VP_ERR_INVALID; /* keep at least the admin who is doing this */
     if ((res = cst_begin(c)) != VP_OK)
         return res;
-    s = cst_prep(c, SQL_COACH_EXISTS);
-    cst_bind_text(s, 1, target);
-    known = sqlite3_step(s) == SQLITE_ROW;
-    sqlite3_reset(s);
-    snprintf(detail, sizeof(detail), "coach=%s locations=%zu admin=%s", target, nloc,
+    vp_snprintf(detail, sizeof(detail), "coach=%s locations=%zu admin=%s", target, nloc,
              admin ? "yes" : "no");
-    res = known ? coach_apply(c, target, locations, nloc, admin) : VP_ERR_NOT_FOUND;
-    if (!res)
+    if (!(res = cst_coach_may_manage(c, coach_id, target)) &&
+        !(res = grantable(c, coach_id, locations, nloc)) &&
+        !(res = coach_apply(c, target, locations, nloc, admin)))
         res = cst_audit(c, coach_id, "coach_update", NULL, NULL, detail, ip, now_ms);
-    if (!res)
-        res = cst_commit(c);
-    if (res)
-        cst_rollback(c);
-    return res;
+    return finish(c, res);
 }
 
 vp_result cstore_console_coach_add(struct cstore *st, const char *coach_id, const char *email,
@@ -314,40 +342,49 @@ vp_result cstore_console_coach_add(struct cstore *st, const char *coach_id, cons
     vp_result res;
     struct cconn *c = admin_conn(st, coach_id, &res);
     struct cstore_coach added;
-    char detail[320];
-    sqlite3_stmt *s;
-    bool exists;
+    char detail[320], hash[256];
     if (!c)
         return res;
-    s = cst_prep(c, SQL_EMAIL_EXISTS);
-    cst_bind_text(s, 1, email);
-    exists = sqlite3_step(s) == SQLITE_ROW;
-    sqlite3_reset(s);
-    if (exists)
-        return VP_ERR_CONSTRAINT; /* an admin does not reset passwords this way */
-    if ((res = cstore_coach_add(st, email, name, password, NULL, 0, &added)) != VP_OK)
+    /* the slow hash before the write lock is taken */
+    if ((res = cst_coach_hash(password, hash, sizeof(hash))) != VP_OK ||
+        (res = cst_begin(c)) != VP_OK)
         return res;
-    if ((res = cstore_console_coach_set(st, coach_id, added.id, locations, nloc, admin, ip,
-                                        now_ms)) != VP_OK)
+    if (!(res = grantable(c, coach_id, locations, nloc)) &&
+        !(res = cst_coach_insert(c, email, name, hash, now_ms, &added)) &&
+        !(res = coach_apply(c, added.id, locations, nloc, admin))) {
+        vp_snprintf(detail, sizeof(detail), "coach=%s email=%s", added.id, email);
+        res = cst_audit(c, coach_id, "coach_add", NULL, NULL, detail, ip, now_ms);
+    }
+    sodium_memzero(hash, sizeof(hash));
+    if ((res = finish(c, res)) != VP_OK)
         return res;
-    vp_snprintf(detail, sizeof(detail), "coach=%s email=%s", added.id, email);
     *out = json_pack("{s:s,s:s,s:s}", "id", added.id, "email", added.email, "name", added.name);
-    return cst_audit(c, coach_id, "coach_add", NULL, NULL, detail, ip, now_ms);
+    return VP_OK;
 }
 
 /* ---- the audit log ---- */
 
+/* Who sees which entries: her own, those of her locations, and for an
+ * admin those without a location by nobody or by a coach she may manage.
+ * Of an entry outside her locations (her own denied attempts, say) the
+ * child, location and detail are left out. */
+#define HELD "(a.location_id IN (SELECT location_id FROM coach_locations WHERE coach_id = ?1))"
 static const char SQL_AUDIT[] =
-    "SELECT a.at, COALESCE(c.name, ''), a.action, COALESCE(a.child_id, ''),"
-    " COALESCE(a.location_id, ''), COALESCE(l.name, ''), a.detail, a.ip,"
-    " CASE WHEN a.location_id IN (SELECT location_id FROM coach_locations WHERE coach_id = ?1)"
-    "  THEN COALESCE(ch.pseudonym, '') ELSE '' END"
+    "SELECT a.at, COALESCE(c.name, ''), a.action,"
+    " CASE WHEN " HELD " THEN COALESCE(a.child_id, '') ELSE '' END,"
+    " CASE WHEN " HELD " THEN a.location_id ELSE '' END,"
+    " CASE WHEN " HELD " THEN COALESCE(l.name, '') ELSE '' END,"
+    " CASE WHEN a.location_id IS NULL OR " HELD " THEN a.detail ELSE '' END, a.ip,"
+    " CASE WHEN " HELD " THEN COALESCE(ch.pseudonym, '') ELSE '' END"
     " FROM audit a LEFT JOIN coaches c ON c.id = a.coach_id"
     " LEFT JOIN locations l ON l.id = a.location_id"
     " LEFT JOIN children ch ON ch.child_id = a.child_id"
-    " WHERE (?2 OR a.coach_id = ?1 OR a.location_id IN"
-    "  (SELECT location_id FROM coach_locations WHERE coach_id = ?1))"
+    " WHERE (a.coach_id = ?1 OR " HELD " OR (?2 AND a.location_id IS NULL AND a.child_id IS NULL"
+    "  AND (a.coach_id IS NULL OR NOT EXISTS (SELECT 1 FROM coach_locations x"
+    "   WHERE x.coach_id = a.coach_id AND x.location_id NOT IN"
+    "   (SELECT location_id FROM coach_locations WHERE coach_id = ?1)))))"
     " AND (?3 IS NULL OR a.action = ?3) ORDER BY a.id DESC LIMIT ?4";
+#undef HELD
 
 vp_result cstore_console_audit(struct cstore *st, const char *coach_id, const char *action,
                                int limit, json_t **out)

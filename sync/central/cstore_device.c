@@ -165,32 +165,47 @@ static vp_result publish_location(struct cconn *c, const char *id, int64_t now_m
     return res;
 }
 
+vp_result cst_location_add(struct cconn *c, const char *name, const char *org, int64_t now_ms,
+                           struct cstore_location *out)
+{
+    struct vp_uuid7 gen = { 0, 0 };
+    sqlite3_stmt *s;
+    vp_result res;
+    bool taken;
+    if (!*name || vp_utf8_length(name) > 80 || vp_utf8_length(org) > 80 ||
+        !vp_utf8_valid_text(name, strlen(name)) || !vp_utf8_valid_text(org, strlen(org)))
+        return VP_ERR_INVALID;
+    s = cst_prep(c, SQL_LOC_FIND);
+    cst_bind_text(s, 1, name);
+    cst_bind_text(s, 2, org);
+    taken = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_reset(s);
+    if (taken)
+        return VP_ERR_EXISTS;
+    memset(out, 0, sizeof(*out));
+    vp_uuid7_next(&gen, now_ms, out->id);
+    vp_strlcpy(out->name, name, sizeof(out->name));
+    vp_strlcpy(out->org, org, sizeof(out->org));
+    s = cst_prep(c, SQL_LOC_ADD);
+    cst_bind_text(s, 1, out->id);
+    cst_bind_text(s, 2, name);
+    cst_bind_text(s, 3, org);
+    cst_bind_int(s, 4, now_ms);
+    if ((res = cst_done(c, s)) != VP_OK)
+        return res;
+    return publish_location(c, out->id, now_ms);
+}
+
 vp_result cstore_location_add(struct cstore *st, const char *name, const char *org,
                               struct cstore_location *out)
 {
     vp_result res;
     struct cconn *c = cst_conn(st, &res);
-    struct vp_uuid7 gen = { 0, 0 };
-    int64_t now = vp_now_ms();
-    sqlite3_stmt *s;
     if (!c)
         return res;
-    if (!*name || vp_utf8_length(name) > 80 || vp_utf8_length(org) > 80 ||
-        !vp_utf8_valid_text(name, strlen(name)) || !vp_utf8_valid_text(org, strlen(org)))
-        return VP_ERR_INVALID;
-    memset(out, 0, sizeof(*out));
-    vp_uuid7_next(&gen, now, out->id);
-    vp_strlcpy(out->name, name, sizeof(out->name));
-    vp_strlcpy(out->org, org, sizeof(out->org));
     if ((res = cst_begin(c)) != VP_OK)
         return res;
-    s = cst_prep(c, SQL_LOC_ADD);
-    cst_bind_text(s, 1, out->id);
-    cst_bind_text(s, 2, name);
-    cst_bind_text(s, 3, org);
-    cst_bind_int(s, 4, now);
-    if ((res = cst_done(c, s)) || (res = publish_location(c, out->id, now)) ||
-        (res = cst_commit(c)))
+    if ((res = cst_location_add(c, name, org, vp_now_ms(), out)) || (res = cst_commit(c)))
         cst_rollback(c);
     return res;
 }

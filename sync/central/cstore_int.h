@@ -88,10 +88,34 @@ vp_result cst_feed_case(struct cconn *c, const char *child_id, int64_t now_ms);
 
 /* Whether the coach may see the location (assignment). */
 bool cst_coach_may(struct cconn *c, const char *coach_id, const char *location_id);
+/* cstore_coach_scope() and cstore_coach_may_manage() on a connection (inside
+ * a transaction, say). coach_id NULL is the operator: allowed. */
+vp_result cst_coach_scope(struct cconn *c, const char *coach_id, enum cstore_kind kind,
+                          const char *id, char loc[VP_UUID_LEN]);
+vp_result cst_coach_may_manage(struct cconn *c, const char *admin_id, const char *target_id);
+/* Hashes a coach's password (argon2id, interactive limits; slow: call it
+ * outside a transaction). VP_ERR_INVALID if shorter than 8 bytes. */
+vp_result cst_coach_hash(const char *password, char *hash, size_t size);
+/* Inserts a new coach account with a hash from cst_coach_hash(), inside
+ * the caller's transaction. VP_ERR_EXISTS if the email is taken,
+ * VP_ERR_INVALID for a bad email or name. */
+vp_result cst_coach_insert(struct cconn *c, const char *email, const char *name, const char *hash,
+                           int64_t now_ms, struct cstore_coach *out);
+/* Adds a location and publishes its settings and the catalog, inside the
+ * caller's transaction. VP_ERR_EXISTS if org already has a location of
+ * that name; VP_ERR_INVALID for a bad name or org. */
+vp_result cst_location_add(struct cconn *c, const char *name, const char *org, int64_t now_ms,
+                           struct cstore_location *out);
 /* The location of a child ("" and VP_ERR_NOT_FOUND if unknown). */
 vp_result cst_child_location(struct cconn *c, const char *child_id, char loc[VP_UUID_LEN]);
 /* The coach-facing view of a child (see cstore_child_view()). */
 json_t *cst_child_view(struct cconn *c, const char *child_id, int64_t now_ms);
+/* Signals (observations) visible to the coach, newest first, as a JSON
+ * array (new reference); children by pseudonym only. Not a console resource
+ * of its own (the console lists signals with cstore_console_inbox()): the
+ * dossier (cstore_dossier()) and the command line's export build on it. */
+vp_result cstore_signals_list(struct cstore *st, const char *coach_id,
+                              const struct cstore_filter *f, int64_t now_ms, json_t **out);
 /* The child's case as JSON (json_null() if none). */
 json_t *cst_case_json(struct cconn *c, const char *child_id);
 vp_result cst_audit(struct cconn *c, const char *coach_id, const char *action, const char *child_id,

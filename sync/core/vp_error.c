@@ -18,6 +18,7 @@ static const char *const names[VP_RESULT_COUNT] = {
     [VP_ERR_SERVER] = "server",
     [VP_ERR_REFUSED] = "refused",
     [VP_ERR_INTERNAL] = "internal",
+    [VP_ERR_EXISTS] = "exists",
 };
 
 const char *vp_result_name(vp_result res)
@@ -46,6 +47,7 @@ const char *vp_result_message(vp_result res)
         [VP_ERR_SERVER] = "err.server",
         [VP_ERR_REFUSED] = "err.refused",
         [VP_ERR_INTERNAL] = "err.internal",
+        [VP_ERR_EXISTS] = "err.exists",
     };
     if ((int)res < 0 || res >= VP_RESULT_COUNT)
         return vp_tr("err.internal");

@@ -30,6 +30,7 @@ typedef enum vp_result {
     VP_ERR_SERVER,     /* the server answered with an error of its own */
     VP_ERR_REFUSED,    /* the server refused the request (4xx) */
     VP_ERR_INTERNAL,   /* a bug: an invariant did not hold */
+    VP_ERR_EXISTS,     /* a name, email or id that must be unique is taken */
     VP_RESULT_COUNT
 } vp_result;
 

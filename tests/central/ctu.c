@@ -1,10 +1,12 @@
 #include "ctu.h"
+#include "vp_alloc.h"
 #include "vp_json.h"
 #include "vp_str.h"
 #include "vp_time.h"
 #include "vp_uuid.h"
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,4 +208,178 @@ long ctu_coach(const char *url, const char *method, const char *path, const char
     snprintf(x, sizeof(x), "X-CSRF-Token: %s", csrf ? csrf : "");
     central_http(method, url, path, headers, body, body ? strlen(body) : 0, 0, out);
     return out->status;
+}
+
+const char *const ctu_data_tables[] = { "meta",
+                                        "locations",
+                                        "enroll_codes",
+                                        "devices",
+                                        "records",
+                                        "changes",
+                                        "groups",
+                                        "children",
+                                        "erased_children",
+                                        "staff",
+                                        "observations",
+                                        "cases",
+                                        "advice",
+                                        "advice_reads",
+                                        "coaches",
+                                        "coach_locations",
+                                        "console_seen",
+                                        "console_archive",
+                                        "console_admins",
+                                        "catalogs",
+                                        NULL };
+
+static int line_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Appends the rows of one table, sorted, to out. */
+static int dump_table(sqlite3 *db, const char *table, struct vp_buf *out)
+{
+    char sql[200], **rows = NULL;
+    size_t n = 0;
+    sqlite3_stmt *s = NULL;
+    snprintf(sql, sizeof(sql), "SELECT * FROM %s", table);
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+        fprintf(stderr, "ctu: %s: %s\n", sql, sqlite3_errmsg(db));
+        return -1;
+    }
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        struct vp_buf row = VP_BUF_INIT;
+        for (int i = 0; i < sqlite3_column_count(s); i++) {
+            const unsigned char *v = sqlite3_column_text(s, i);
+            vp_buf_addf(&row, "%s%s", i ? "|" : "", v ? (const char *)v : "NULL");
+        }
+        rows = vp_xrealloc(rows, (n + 1) * sizeof(*rows));
+        rows[n++] = vp_buf_detach(&row, NULL);
+    }
+    sqlite3_finalize(s);
+    if (n)
+        qsort(rows, n, sizeof(*rows), line_cmp);
+    vp_buf_addf(out, "[%s]\n", table);
+    for (size_t i = 0; i < n; i++) {
+        vp_buf_addf(out, "%s\n", rows[i] ? rows[i] : "");
+        free(rows[i]);
+    }
+    free(rows);
+    return 0;
+}
+
+int ctu_db_dump(const char *dir, const char *const tables[], struct vp_buf *out)
+{
+    sqlite3 *db = db_open(dir, false);
+    int bad = db ? 0 : -1;
+    for (size_t t = 0; !bad && tables[t]; t++)
+        bad = dump_table(db, tables[t], out);
+    sqlite3_close(db);
+    return bad;
+}
+
+static void db_text_of(const char *dir, char *out, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void db_text_of(const char *dir, char *out, size_t size, const char *fmt, ...)
+{
+    char sql[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof(sql), fmt, ap);
+    va_end(ap);
+    ctu_db_text(dir, sql, out, size);
+}
+
+/* Enrols a tablet at loc and pushes one observation for its first child. */
+static int world_tablet(struct ctu_world *w, const char *loc, char *token, char *device,
+                        char *child, char *signal)
+{
+    char code[16], staff[40];
+    json_t *obs, *ans = NULL;
+    int ok;
+    ctu_code(w->dir, loc, code);
+    if (ctu_enroll(w->url, code, token, device) != 200)
+        return -1;
+    db_text_of(w->dir, child, 40, "SELECT child_id FROM children WHERE location_id = '%s' LIMIT 1",
+               loc);
+    db_text_of(w->dir, staff, sizeof(staff),
+               "SELECT staff_id FROM staff WHERE location_id = '%s' LIMIT 1", loc);
+    obs = ctu_observation(child, staff, 2);
+    vp_strlcpy(signal, json_string_value(json_object_get(obs, "id")), 40);
+    ok = ctu_push(w->url, token, json_pack("[o]", obs), &ans) == 200 &&
+         !strcmp(ctu_result(ans, 0), "stored");
+    json_decref(ans);
+    return ok ? 0 : -1;
+}
+
+static int world_coach(struct ctu_world *w, const char *email, const char *loc, bool admin,
+                       char *id)
+{
+    struct central_http r;
+    char body[400];
+    json_t *js;
+    long status;
+    snprintf(body, sizeof(body),
+             "{\"email\":\"%s\",\"name\":\"%s\",\"password\":\"%s\",\"locations\":[\"%s\"],"
+             "\"admin\":%s}",
+             email, email, CTU_PASSWORD, loc, admin ? "true" : "false");
+    status = ctu_coach(w->url, "POST", "/api/console/admin/coaches", w->demo_cookie, w->demo_csrf,
+                       body, &r);
+    id[0] = '\0';
+    if (status == 200 && (js = parse(&r)) != NULL) {
+        vp_strlcpy(id, json_string_value(json_object_get(js, "id")), 40);
+        json_decref(js);
+    }
+    if (status != 200)
+        fprintf(stderr, "ctu: adding coach %s: %ld %s\n", email, status,
+                r.body.data ? r.body.data : "");
+    central_http_release(&r);
+    return status == 200 ? 0 : -1;
+}
+
+int ctu_world_login(struct ctu_world *w)
+{
+    return ctu_login(w->url, "x@example.org", CTU_PASSWORD, w->x_cookie, w->x_csrf) == 200 &&
+                   ctu_login(w->url, "y@example.org", CTU_PASSWORD, w->y_cookie, w->y_csrf) == 200
+               ? 0
+               : -1;
+}
+
+int ctu_world_make(struct ctu_world *w, const char *url, const char *dir,
+                   const struct central_demo_location *locs, const char *demo_password, int own,
+                   int foreign)
+{
+    struct central_http r;
+    char path[200];
+    memset(w, 0, sizeof(*w));
+    w->url = url;
+    w->dir = dir;
+    vp_strlcpy(w->own, locs[own].id, sizeof(w->own));
+    vp_strlcpy(w->foreign, locs[foreign].id, sizeof(w->foreign));
+    vp_strlcpy(w->foreign_name, locs[foreign].name, sizeof(w->foreign_name));
+    db_text_of(dir, w->org, sizeof(w->org), "SELECT org FROM locations WHERE id = '%s'",
+               w->foreign);
+    if (world_tablet(w, w->own, w->own_token, w->own_device, w->own_child, w->own_signal) ||
+        world_tablet(w, w->foreign, w->foreign_token, w->foreign_device, w->foreign_child,
+                     w->foreign_signal) ||
+        ctu_login(url, "coach@kluppluz.example", demo_password, w->demo_cookie, w->demo_csrf) !=
+            200 ||
+        world_coach(w, "x@example.org", w->own, false, w->coach_x) ||
+        world_coach(w, "y@example.org", w->own, true, w->admin_y) ||
+        world_coach(w, "z@example.org", w->foreign, false, w->coach_z)) {
+        fprintf(stderr, "ctu: cannot build the two-location world\n");
+        return -1;
+    }
+    snprintf(path, sizeof(path), "/api/console/children/%s/case", w->foreign_child);
+    if (ctu_coach(url, "POST", path, w->demo_cookie, w->demo_csrf, "{\"status\":\"reviewing\"}",
+                  &r) != 200)
+        return -1;
+    central_http_release(&r);
+    snprintf(path, sizeof(path), "/api/console/children/%s/advice", w->foreign_child);
+    if (ctu_coach(url, "POST", path, w->demo_cookie, w->demo_csrf, "{\"text\":\"Samen oefenen.\"}",
+                  &r) != 200)
+        return -1;
+    central_http_release(&r);
+    return ctu_world_login(w);
 }

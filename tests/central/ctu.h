@@ -45,4 +45,36 @@ long ctu_login(const char *url, const char *email, const char *password, char *c
 long ctu_coach(const char *url, const char *method, const char *path, const char *cookie,
                const char *csrf, const char *body, struct central_http *out);
 
+/* Appends every row of each table (NULL-terminated list; in rowid or
+ * primary key order) to out as text: compare two dumps to see whether
+ * anything changed. 0 on success. */
+int ctu_db_dump(const char *dir, const char *const tables[], struct vp_buf *out);
+/* The tables a coach's request may change (everything but the audit log and
+ * sessions), for ctu_db_dump(). */
+extern const char *const ctu_data_tables[];
+
+/* Two locations for access tests, after central_proc_demo(): "own" (A) and
+ * "foreign" (F), each with an enrolled tablet that pushed one observation,
+ * a case and advice on the foreign child (by the demo coach), and three
+ * accounts made through the admin API: coach X (A), admin Y (A) and coach
+ * Z (F), all with password CTU_PASSWORD. Cookies and CSRF tokens of X and
+ * Y are filled in by ctu_world_login(). */
+#define CTU_PASSWORD "een-goed-wachtwoord"
+struct ctu_world {
+    const char *url, *dir;
+    char demo_cookie[64], demo_csrf[64];
+    char own[40], foreign[40], foreign_name[64], org[64];
+    char own_token[64], own_device[40], foreign_token[64], foreign_device[40];
+    char own_child[40], foreign_child[40], own_signal[40], foreign_signal[40];
+    char coach_x[40], admin_y[40], coach_z[40];
+    char x_cookie[64], x_csrf[64], y_cookie[64], y_csrf[64];
+};
+/* Builds the world; own and foreign are demo location indexes. 0 on success
+ * (a reason on stderr otherwise). */
+int ctu_world_make(struct ctu_world *w, const char *url, const char *dir,
+                   const struct central_demo_location *locs, const char *demo_password, int own,
+                   int foreign);
+/* Logs X and Y in again (after a logout, say). 0 on success. */
+int ctu_world_login(struct ctu_world *w);
+
 #endif

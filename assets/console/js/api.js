@@ -1,6 +1,7 @@
-// api.js - the one place that talks to the central service. Every
-// state-changing request carries the session's CSRF token; errors become an
-// ApiError with the server's plain message and status.
+// api.js - the one place that talks to the central service (its one console
+// API, docs/console.md). Every state-changing request carries the session's
+// CSRF token; errors become an ApiError with the server's plain message and
+// status.
 
 let csrf = '';
 
@@ -48,7 +49,7 @@ async function request(method, path, body, params) {
   return js;
 }
 
-export function csvUrl(kind, params) { return `/api/console/csv/${kind}${query(params)}`; }
+export function csvUrl(kind, params) { return `/api/console/export/${kind}.csv${query(params)}`; }
 export function dossierUrl(childId) { return `/api/console/children/${encodeURIComponent(childId)}/dossier.json`; }
 
 export const api = {
@@ -57,17 +58,17 @@ export const api = {
   me: () => request('GET', 'me'),
   roles: () => request('GET', 'roles'),
   catalog: () => request('GET', 'catalog'),
-  inbox: (filter) => request('GET', 'inbox', undefined, filter),
+  inbox: (filter) => request('GET', 'signals', undefined, filter),
   markSeen: (ids) => request('POST', 'signals/seen', { ids }),
   archive: (id, reason) => request('POST', `signals/${encodeURIComponent(id)}/archive`, { reason }),
   cases: (filter) => request('GET', 'cases', undefined, filter),
-  child: (id) => request('GET', `children/${encodeURIComponent(id)}/timeline`),
+  child: (id) => request('GET', `children/${encodeURIComponent(id)}`),
   updateCase: (id, edit) => request('POST', `children/${encodeURIComponent(id)}/case`, edit),
   addAdvice: (id, text) => request('POST', `children/${encodeURIComponent(id)}/advice`, { text }),
   erase: (id) => request('POST', `children/${encodeURIComponent(id)}/erase`, { confirm: true }),
   dossier: (id) => request('GET', `children/${encodeURIComponent(id)}/dossier.json`),
   overview: (params) => request('GET', 'overview', undefined, params),
-  audit: (params) => request('GET', 'auditlog', undefined, params),
+  audit: (params) => request('GET', 'audit', undefined, params),
   adminLocations: () => request('GET', 'admin/locations'),
   addLocation: (name, org) => request('POST', 'admin/locations', { name, org }),
   newCode: (locationId) => request('POST', `admin/locations/${encodeURIComponent(locationId)}/code`, {}),

@@ -59,7 +59,7 @@ try {
     if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
     return { ms: Number(process.hrtime.bigint() - s) / 1e6, bytes: body.byteLength };
   };
-  const inbox = '/api/console/inbox?status=open&days=30&view=new&limit=300';
+  const inbox = '/api/console/signals?status=open&days=30&view=new&limit=300';
   const statics = ['/', '/static/console.css', '/static/js/app.js', '/static/js/dom.js', '/static/js/api.js', '/static/js/i18n.js',
     '/static/js/state.js', '/static/js/format.js', '/static/js/ui.js', '/static/js/filters.js', '/static/js/charts.js',
     '/static/js/pages/login.js', '/static/js/pages/inbox.js', '/static/js/pages/children.js', '/static/js/pages/child.js',
@@ -68,13 +68,13 @@ try {
   const cases = [
     ['inbox API, default filter (new, open, 30 days, 300 rows)', inbox],
     ['inbox API, one location and domain TAAL', null],
-    ['inbox API, view "all", level 3', '/api/console/inbox?view=all&level=3&limit=300'],
+    ['inbox API, view "all", level 3', '/api/console/signals?view=all&level=3&limit=300'],
     ['/api/console/me + roles + catalog', ['/api/console/me', '/api/console/roles', '/api/console/catalog']],
     ['whole inbox page load (HTML, CSS, 18 JS/JSON files, me, roles, catalog, inbox)', [...statics, '/api/console/me', '/api/console/roles', '/api/console/catalog', inbox]],
     ['overview API (12 weeks)', '/api/console/overview?weeks=12'],
-    ['signals CSV export (all 10,000)', '/api/console/csv/signals?view=all'],
+    ['signals CSV export (all 10,000)', '/api/console/export/signals.csv?view=all'],
   ];
-  cases[1][1] = `/api/console/inbox?location=${d.locations[0].id}&domain=TAAL&view=all&limit=300`;
+  cases[1][1] = `/api/console/signals?location=${d.locations[0].id}&domain=TAAL&view=all&limit=300`;
   const rows = [];
   for (const [name, what] of cases) {
     const paths = Array.isArray(what) ? what : [what];

@@ -51,7 +51,7 @@ export async function pageApi(page, method, path, body, withCsrf = true) {
 }
 
 export async function auditActions(page, action) {
-  const r = await pageApi(page, 'GET', `/api/console/auditlog?limit=1000${action ? `&action=${action}` : ''}`);
+  const r = await pageApi(page, 'GET', `/api/console/audit?limit=1000${action ? `&action=${action}` : ''}`);
   check(r.status === 200, 'audit log readable', r.status);
   return r.body.audit;
 }

@@ -55,15 +55,15 @@ export const steps = [
     const index = await pageApi(w.page, 'GET', '/');
     check(/default-src 'self'/.test(index.headers['content-security-policy'] || ''), 'CSP on the page', index.headers['content-security-policy']);
     eq(index.headers['x-content-type-options'], 'nosniff', 'nosniff');
-    const inbox = await pageApi(w.page, 'GET', '/api/console/inbox');
+    const inbox = await pageApi(w.page, 'GET', '/api/console/signals');
     eq(inbox.headers['cache-control'], 'no-store', 'cache-control of the inbox');
   }],
   ['a state-changing request without the CSRF token is rejected', async (w) => {
-    const inbox = await pageApi(w.page, 'GET', '/api/console/inbox?view=all');
+    const inbox = await pageApi(w.page, 'GET', '/api/console/signals?view=all');
     const child = inbox.body.signals[0].child_id;
     const bad = await pageApi(w.page, 'POST', `/api/console/children/${child}/case`, { status: 'reviewing' }, false);
     eq([bad.status, bad.body.error], [403, 'csrf'], 'case change without the token');
-    const after = await pageApi(w.page, 'GET', `/api/console/children/${child}/timeline`);
+    const after = await pageApi(w.page, 'GET', `/api/console/children/${child}`);
     eq(after.body.case.status, 'new', 'status after the refused change');
     const seen = await pageApi(w.page, 'POST', '/api/console/signals/seen', { ids: [inbox.body.signals[0].id] }, false);
     eq(seen.status, 403, 'mark seen without the token');

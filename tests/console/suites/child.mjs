@@ -52,7 +52,7 @@ export const steps = [
   ['no first name or birth month without recorded consent', async (w) => {
     const body = await w.page.textContent('body');
     check(!body.includes(w.kid.first_name), `first name "${w.kid.first_name}" not on the page`);
-    const api = await pageApi(w.page, 'GET', `/api/console/children/${w.childId}/timeline`);
+    const api = await pageApi(w.page, 'GET', `/api/console/children/${w.childId}`);
     const raw = JSON.stringify(api.body);
     check(!raw.includes(w.kid.first_name) && !raw.includes(w.kid.birth_month), 'nor in the API answer');
     eq(api.body.child.named, false, 'named');
@@ -111,7 +111,7 @@ export const steps = [
     check((await w.page.textContent('.case-form .notice-error')).includes('kies bij afsluiten een reden'), 'closing without a reason is refused plainly');
     await w.page.selectOption('select[name=status]', 'advised');
     await saveCase(w.page);
-    const k = (await pageApi(w.page, 'GET', `/api/console/children/${w.childId}/timeline`)).body.case;
+    const k = (await pageApi(w.page, 'GET', `/api/console/children/${w.childId}`)).body.case;
     eq([k.status, k.referred_to, k.follow_up_date], ['advised', 'speech', ''], 'the case after the flow');
     check(k.referral_at !== null, 'the referral is stamped for the lead times');
   }],
@@ -151,8 +151,8 @@ export const steps = [
     check(!(await w.page.isVisible(`tr[data-child="${w.childId}"]`)), 'gone from Kinderen');
     const changes = await w.dev.pull();
     check(changes.some((x) => x.type === 'erase' && x.child_id === w.childId), 'an erase change in the pull', changes.map((x) => x.type));
-    eq((await pageApi(w.page, 'GET', `/api/console/children/${w.childId}/timeline`)).status, 404, 'the child at the centre');
-    const inbox = await pageApi(w.page, 'GET', '/api/console/inbox?view=all');
+    eq((await pageApi(w.page, 'GET', `/api/console/children/${w.childId}`)).status, 404, 'the child at the centre');
+    const inbox = await pageApi(w.page, 'GET', '/api/console/signals?view=all');
     check(!inbox.body.signals.some((s) => s.child_id === w.childId), 'no signals of the child left in the inbox');
     check((await auditActions(w.page, 'erase')).some((e) => e.child_id === w.childId), 'erase audited');
     eq(marks(), '0', 'the console\'s marks went with the signals');

@@ -148,10 +148,10 @@ export const steps = [
     check(text.includes('Je hebt geen toegang'), 'the page says she has no access', text);
     check(!text.includes(w.devices.get(korein.id).children.get(other).pseudonym), 'no pseudonym of the Korein child on the page');
     await shot(page, 'access-denied');
-    eq((await pageApi(page, 'GET', `/api/console/children/${other}/timeline`)).status, 403, 'timeline API');
+    eq((await pageApi(page, 'GET', `/api/console/children/${other}/dossier.json`)).status, 403, 'dossier download API');
     eq((await pageApi(page, 'GET', `/api/console/children/${other}`)).status, 403, 'dossier API');
-    eq((await pageApi(page, 'GET', `/api/console/inbox?location=${korein.id}`)).status, 403, 'inbox API for Korein');
-    eq((await pageApi(page, 'GET', `/api/console/csv/signals?location=${korein.id}`)).status, 403, 'CSV for Korein');
+    eq((await pageApi(page, 'GET', `/api/console/signals?location=${korein.id}`)).status, 403, 'signals API for Korein');
+    eq((await pageApi(page, 'GET', `/api/console/export/signals.csv?location=${korein.id}`)).status, 403, 'CSV for Korein');
     eq((await pageApi(page, 'POST', `/api/console/children/${other}/advice`, { text: 'x' })).status, 403, 'advice for a Korein child');
     eq((await pageApi(page, 'GET', '/api/console/admin/devices')).status, 403, 'admin API');
     const denied = (await auditActions(w.page, 'view_denied')).filter((e) => e.child_id === other);

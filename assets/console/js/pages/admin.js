@@ -104,7 +104,8 @@ async function coaches(body, refresh) {
         h('td', {}, c.email),
         h('td', {}, c.locations.map((l) => l.name).join(', ') || h('span', { class: 'muted' }, t('admin.no_locations'))),
         h('td', {}, c.last_login ? when(c.last_login) : '–'),
-        h('td', { class: 'row-actions' }, h('button', { class: 'btn btn-small btn-quiet', type: 'button', 'data-action': 'edit-coach', onclick: async () => {
+        // only accounts whose locations are all hers, never her own (the server's rule)
+        h('td', { class: 'row-actions' }, !c.editable ? null : h('button', { class: 'btn btn-small btn-quiet', type: 'button', 'data-action': 'edit-coach', onclick: async () => {
           const res = await dialog(t('admin.edit_coach', { name: c.name }), (close) => {
             const a = h('input', { type: 'checkbox', name: 'admin', checked: c.admin });
             const f = h('form', { onsubmit: (ev) => { ev.preventDefault(); close({ locations: checked(f, 'edit-loc'), admin: a.checked }); } },
