@@ -99,6 +99,12 @@ static void *serve_link(void *arg)
         }
         if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) && !pump(l->client, server))
             break;
+        if ((fds[1].revents & (POLLIN | POLLHUP | POLLERR)) && mode == FP_DROP_ANSWER) {
+            (void)!read(server, sink, sizeof(sink)); /* the answer goes nowhere */
+            reset_close(l->client);
+            l->client = -1;
+            break;
+        }
         if ((fds[1].revents & (POLLIN | POLLHUP | POLLERR)) && !pump(server, l->client))
             break;
     }

@@ -7,12 +7,15 @@
  *   FP_PASS   forward both ways;
  *   FP_STALL  accept and read, but never forward or answer (a dead link);
  *   FP_RESET  read the request, then reset the connection (RST) without
- *             forwarding it: the server never sees it.
+ *             forwarding it: the server never sees it;
+ *   FP_DROP_ANSWER  forward the request, swallow the server's answer and
+ *             reset the client: the server acted (it answers only after its
+ *             commit), the client never hears of it.
  */
 #ifndef FAULTPROXY_H
 #define FAULTPROXY_H
 
-enum fp_mode { FP_PASS, FP_STALL, FP_RESET };
+enum fp_mode { FP_PASS, FP_STALL, FP_RESET, FP_DROP_ANSWER };
 
 struct faultproxy;
 
