@@ -168,6 +168,15 @@ static int parse_demo(struct world *w, const char *path)
         char *t1, *t2;
         if (next)
             *next++ = '\0';
+        if (vp_str_starts_with(line, "Coach: ")) { /* "Coach: EMAIL, wachtwoord: PW (..." */
+            const char *comma = strchr(line, ','), *colon = comma ? strchr(comma, ':') : NULL;
+            if (comma && colon) {
+                vp_strlcpy(w->coach_email, line + 7, sizeof(w->coach_email));
+                w->coach_email[comma - line - 7] = '\0';
+                vp_strlcpy(w->coach_password, colon + 2, sizeof(w->coach_password));
+                w->coach_password[strcspn(w->coach_password, " ")] = '\0';
+            }
+        }
         t1 = strchr(line, '\t');
         t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
         if (t1 && t2 && !strchr(t2 + 1, '\t')) {
@@ -367,6 +376,18 @@ static int acked_all_present(sqlite3 *central, sqlite3 *tab, int ti)
     }
     sqlite3_finalize(st);
     return bad;
+}
+
+int64_t world_central_int(struct world *w, const char *sql)
+{
+    char *path = vp_path_join(w->central_data, "central.db");
+    sqlite3 *db = NULL;
+    int64_t v = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+        v = query_int(db, sql, NULL);
+    sqlite3_close(db);
+    free(path);
+    return v;
 }
 
 int world_check(struct world *w)

@@ -31,6 +31,7 @@ struct world {
     struct faultproxy *proxy;
     char url[64]; /* the proxy's address, what tablets use */
     char loc_id[5][VP_UUID_LEN], loc_code[5][16], loc_name[5][32];
+    char coach_email[128], coach_password[64]; /* the demo's coach */
     int nloc;
     struct tablet tab[WORLD_MAX_TABLETS];
     int ntab;
@@ -57,6 +58,9 @@ int world_tablet_add(struct world *w, const char *location);
 int world_save(struct world *w, int t, int n);
 /* One sync round of tablet t. */
 vp_result world_sync(struct world *w, int t, struct sync_report *rep);
+
+/* The first integer of sql on the centre's database (read-only), or -1. */
+int64_t world_central_int(struct world *w, const char *sql);
 
 /* The closing check of every fault test: every remembered observation is
  * at the centre exactly once, the centre has no others from these tablets,
