@@ -20,6 +20,7 @@ rm -rf "$dir"
 mkdir -p "$dir/run" "$dir/home" "$dir/shots"
 chmod 755 "$dir"
 export TZ=UTC VP_KIOSK_CLOCK=2026-11-24T09:14:00Z
+export LSAN_OPTIONS="suppressions=$(cd "$(dirname "$0")/../kiosk" && pwd)/lsan.supp:print_suppressions=0"
 "$fixture" make "$dir/data" || exit 1
 "$fixture" make "$dir/ref-data" || exit 1
 
@@ -55,7 +56,7 @@ timeout 60 setpriv --reuid="$uid" --regid="$uid" --clear-groups --no-new-privs \
     VP_KIOSK_FIRST_FRAME="$dir/run/first.png" VP_KIOSK_DUMP="$dir/run/frame.txt" \
     VP_KIOSK_EXIT_AFTER_FIRST_FRAME=1 \
     ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
-    LSAN_OPTIONS="suppressions=$(dirname "$0")/../kiosk/lsan.supp:print_suppressions=0" \
+    LSAN_OPTIONS="$LSAN_OPTIONS" \
     $envs \
     cage $cage_args -- "$kiosk" --fullscreen --data "$dir/data" >"$dir/cage.log" 2>&1
 rc=$?
