@@ -2,7 +2,7 @@
  * cstore_backup.c - dated backups in a folder with rotation, for the daily
  * timer: `vindplaats-central backup --to DIR --keep N`.
  *
- * A backup is written as DIR/.central-STAMP.db.part and renamed when it is
+ * A backup is written as DIR/.central-STAMP.db.PID.part and renamed when it is
  * whole and flushed, so every file named central-*.db is a complete backup,
  * and rotation deletes old ones only after the new one is in place.
  */
@@ -13,6 +13,7 @@
 #include "vp_str.h"
 #include "vp_time.h"
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,7 +65,7 @@ static vp_result rotate(const char *dir, int keep)
     for (size_t i = 0; i < n; i++) {
         if (i + (size_t)keep < n) {
             char *path = vp_path_join(dir, names[i]);
-            if (unlink(path) != 0) {
+            if (unlink(path) != 0 && errno != ENOENT) { /* ENOENT: a backup run beside us */
                 vp_warn("backup: cannot delete the old backup %s", path);
                 res = VP_ERR_IO;
             }
@@ -116,7 +117,7 @@ vp_result cstore_backup_dated(struct cstore *st, const char *dir, int keep, int6
                               char name[CSTORE_BACKUP_NAME_LEN])
 {
     struct vp_civil t;
-    char part[CSTORE_BACKUP_NAME_LEN + 8];
+    char part[CSTORE_BACKUP_NAME_LEN + 32];
     char *part_path = NULL, *path = NULL;
     vp_result res = vp_mkdir_p(dir);
     if (res)
@@ -124,7 +125,8 @@ vp_result cstore_backup_dated(struct cstore *st, const char *dir, int keep, int6
     vp_time_civil(now_ms, false, &t);
     snprintf(name, CSTORE_BACKUP_NAME_LEN, PREFIX "%04d%02d%02dT%02d%02d%02d" SUFFIX,
              t.year % 10000, t.month, t.day, t.hour, t.minute, t.second);
-    snprintf(part, sizeof(part), ".%s.part", name);
+    /* the pid: two runs in the same second each write a whole file of their own */
+    snprintf(part, sizeof(part), ".%s.%ld.part", name, (long)getpid());
     part_path = vp_path_join(dir, part);
     path = vp_path_join(dir, name);
     res = cstore_backup(st, part_path);

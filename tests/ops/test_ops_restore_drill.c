@@ -15,6 +15,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,7 +25,7 @@
 static struct central_proc srv;
 static char dir[512], bdir[600], first_backup[700], pw[64], token[64], device[40];
 static struct central_demo_location locs[5];
-static char noor[40], zoe[40], staff[40], group[40], cookie[64], csrf[64];
+static char noor[40], zoe[40], other[40], staff[40], group[40], cookie[64], csrf[64];
 static char names[MAX_NAMES][64];
 static int nnames;
 static char cap_path[600];
@@ -185,6 +186,26 @@ static void test_backup_into_a_folder_is_dated_private_and_whole(void)
     }
 }
 
+/* An erasure that cannot be logged is not made: a later restore could not
+ * apply it again. */
+static void test_erasure_is_refused_when_its_log_cannot_be_written(void)
+{
+    char path[128], *log = vp_path_join(dir, "erasures.log");
+    struct central_http r;
+    CHECK_INT_EQ(ctu_login(srv.url, "coach@kluppluz.example", pw, cookie, csrf), 200);
+    CHECK_OK(vp_mkdir_p(log)); /* a folder where the log should be: it cannot be opened */
+    snprintf(path, sizeof(path), "/api/console/children/%s/erase", other);
+    CHECK_INT_EQ(ctu_coach(srv.url, "POST", path, cookie, csrf, "{\"confirm\":true}", &r), 500);
+    CHECK(strstr(r.body.data, "\"error\""));
+    central_http_release(&r);
+    CHECK_INT_EQ(rmdir(log), 0);
+    CHECK_INT_EQ(count("SELECT COUNT(*) FROM children WHERE child_id = ", other), 1);
+    CHECK_INT_EQ(count("SELECT COUNT(*) FROM erased_children WHERE child_id = ", other), 0);
+    CHECK_INT_EQ(count("SELECT COUNT(*) FROM audit WHERE action = 'erase' AND child_id = ", other),
+                 0);
+    free(log);
+}
+
 static void test_erasure_is_logged_with_ids_and_never_a_name(void)
 {
     char path[128], *log = vp_path_join(dir, "erasures.log");
@@ -332,6 +353,47 @@ static void test_rotation_keeps_the_newest_and_leaves_other_files_alone(void)
     free(rdir);
 }
 
+struct racer {
+    const char *folder;
+    int failures;
+};
+
+static void *backup_thrice(void *arg)
+{
+    struct racer *r = arg;
+    const char *argv[] = { "backup", "--to", r->folder, "--keep", "1", NULL };
+    for (int i = 0; i < 3; i++)
+        r->failures += run(argv, NULL, 0) != 0;
+    return NULL;
+}
+
+/* Two backup runs at once (the timer and a person): both succeed, and what
+ * is left is whole: one dated backup, no part files. */
+static void test_backups_at_the_same_time_both_succeed_and_leave_whole_files(void)
+{
+    char *rdir = vp_path_join(dir, "race");
+    struct racer a = { rdir, 0 }, b = { rdir, 0 };
+    pthread_t ta, tb;
+    DIR *d;
+    struct dirent *e;
+    int dated = 0, parts = 0;
+    pthread_create(&ta, NULL, backup_thrice, &a);
+    pthread_create(&tb, NULL, backup_thrice, &b);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    CHECK_INT_EQ(a.failures + b.failures, 0);
+    d = opendir(rdir);
+    CHECK(d != NULL);
+    while ((e = readdir(d)) != NULL) {
+        dated += !strncmp(e->d_name, "central-", 8);
+        parts += strstr(e->d_name, ".part") != NULL;
+    }
+    closedir(d);
+    CHECK_INT_EQ(dated, 1);
+    CHECK_INT_EQ(parts, 0);
+    free(rdir);
+}
+
 static void test_backup_usage_errors_change_nothing(void)
 {
     char *rdir = vp_path_join(dir, "never"), *file = vp_path_join(dir, "plain.db"), *err;
@@ -402,6 +464,13 @@ static int setup(void)
     if (pick("child_id", "children", noor) || pick("staff_id", "staff", staff) ||
         pick("group_id", "groups", group))
         return -1;
+    {
+        char sql[300];
+        snprintf(sql, sizeof(sql), "SELECT child_id FROM children WHERE child_id <> '%s'", noor);
+        ctu_db_text(dir, sql, other, sizeof(other));
+        if (!other[0])
+            return -1;
+    }
     if (central_proc_start(&srv, dir, env, NULL) ||
         ctu_enroll(srv.url, locs[0].code, token, device) != 200)
         return -1;
@@ -460,11 +529,13 @@ int main(void)
         vp_test_failures++;
     } else {
         VP_TEST(test_backup_into_a_folder_is_dated_private_and_whole);
+        VP_TEST(test_erasure_is_refused_when_its_log_cannot_be_written);
         VP_TEST(test_erasure_is_logged_with_ids_and_never_a_name);
         VP_TEST(test_restore_keeps_children_erased_after_the_backup);
         VP_TEST(test_restore_uses_the_log_beside_the_backups_when_the_data_log_is_lost);
         VP_TEST(test_a_torn_last_log_line_is_skipped_with_a_warning);
         VP_TEST(test_rotation_keeps_the_newest_and_leaves_other_files_alone);
+        VP_TEST(test_backups_at_the_same_time_both_succeed_and_leave_whole_files);
         VP_TEST(test_backup_usage_errors_change_nothing);
     }
     if (srv.pid)
