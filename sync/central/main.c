@@ -202,7 +202,7 @@ static int cmd_backup(const struct ccli_args *a, struct cstore *st)
     res = cstore_backup_dated(st, a->to, (int)keep, vp_now_ms(), name);
     if (res)
         return ccli_fail(res);
-    printf("%s/%s\n", a->to, name);
+    printf("%s%s%s\n", a->to, a->to[strlen(a->to) - 1] == '/' ? "" : "/", name);
     return CCLI_OK;
 }
 

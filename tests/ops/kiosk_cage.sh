@@ -4,7 +4,8 @@
 # arguments, as a throw-away unprivileged user (setpriv, a uid with no
 # account). The kiosk writes its own first frame to a PNG
 # (VP_KIOSK_FIRST_FRAME); it must show the lock screen, the same picture as
-# the lock screen drawn offscreen by script mode at that size.
+# the lock screen drawn offscreen by script mode at that size. Under strace,
+# every system call made must pass the unit's SystemCallFilter.
 #   kiosk_cage.sh KIOSK FIXTURE UNITFILE WORKDIR
 set -u
 kiosk=$1 fixture=$2 unit=$3 work=$4
@@ -48,6 +49,10 @@ cage_args=$(echo "$exec_line" | sed 's|^/usr/bin/cage \(.*\) -- .*|\1|')
 echo "unit: Environment=$envs"
 echo "unit: cage $cage_args -- KIOSK --fullscreen --data DATA"
 
+# with strace (when there is one) to check the system calls of cage,
+# Xwayland and the kiosk against the unit's filter
+trace=
+command -v strace >/dev/null 2>&1 && trace="strace -f -qq -o $dir/run/trace"
 # shellcheck disable=SC2086
 timeout 60 setpriv --reuid="$uid" --regid="$uid" --clear-groups --no-new-privs \
     env -i PATH=/usr/bin:/bin HOME="$dir/home" XDG_RUNTIME_DIR="$dir/run" \
@@ -58,7 +63,7 @@ timeout 60 setpriv --reuid="$uid" --regid="$uid" --clear-groups --no-new-privs \
     ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
     LSAN_OPTIONS="$LSAN_OPTIONS" \
     $envs \
-    cage $cage_args -- "$kiosk" --fullscreen --data "$dir/data" >"$dir/cage.log" 2>&1
+    $trace cage $cage_args -- "$kiosk" --fullscreen --data "$dir/data" >"$dir/cage.log" 2>&1
 rc=$?
 if [ $rc -ne 0 ] || [ ! -s "$dir/run/first.png" ]; then
     echo "FAIL: the kiosk under cage (exit $rc) wrote no first frame; its output:"
@@ -88,5 +93,16 @@ SDL_AUDIODRIVER=dummy "$kiosk" script "$dir/lock.vps" --data "$dir/ref-data" \
     echo "FAIL: the frame under cage is not the lock screen (see $dir/diff.png)"
     exit 1
 }
+if [ -n "$trace" ] && [ -z "${VP_SANITIZED:-}" ]; then
+    sh "$(dirname "$0")/filter_allows.sh" "$unit" >"$dir/allowed" || exit 1
+    sed -n 's/^[0-9]\{1,\} \{1,\}\([a-z_][a-z0-9_]*\)(.*/\1/p' "$dir/run/trace" |
+        sort -u >"$dir/used"
+    bad=$(comm -23 "$dir/used" "$dir/allowed")
+    [ -z "$bad" ] || {
+        echo "FAIL: cage, Xwayland or the kiosk made system calls the unit's filter refuses: $bad"
+        exit 1
+    }
+    echo "ok: the $(wc -l <"$dir/used") system calls of cage, Xwayland and the kiosk pass the unit's filter"
+fi
 echo "ok: kiosk_cage: the kiosk under cage as uid $uid drew the lock screen (${w}x${h})"
 rm -rf "$dir"
