@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# ./bench.sh [AREA...] - run the benchmarks (store, sync, central, kiosk, console;
-# default: all) on this machine and write their results, with the machine they
+# ./bench.sh [AREA...] - run the benchmarks (store, sync, central, central-attack, kiosk,
+# console; default: all) on this machine and write their results, with the machine they
 # ran on, into docs/performance.md (between <!-- bench:AREA --> markers; the
 # rest of that file is kept as written).
 set -euo pipefail
@@ -11,7 +11,7 @@ vp_build default
 BUILD="$VP_ROOT/build/default"
 DOC="$VP_ROOT/docs/performance.md"
 areas=("$@")
-[ ${#areas[@]} -gt 0 ] || areas=(store sync central kiosk console)
+[ ${#areas[@]} -gt 0 ] || areas=(store sync central central-attack kiosk console)
 
 machine() {
     local cpu mem
@@ -24,6 +24,7 @@ run_area() {
     case $1 in
     store) "$BUILD/tests/bench/bench_store" 10000 ;;
     sync) "$VP_ROOT/tests/bench/sync/run.sh" "$BUILD" 10000 100000 ;;
+    central-attack) "$VP_ROOT/tests/bench/central/attack.sh" "$BUILD" ;;
     central | kiosk | console)
         local script="$VP_ROOT/tests/bench/$1/run.sh"
         [ -x "$script" ] || { echo "(no benchmark script for $1 yet)"; return 0; }

@@ -75,6 +75,9 @@ Uint32 kiosk_sync_event_type(void);
 void kiosk_sync_hooks(struct kiosk_sync *ks, struct app_hooks *h);
 /* Hands every queued report to the app. */
 void kiosk_sync_deliver(struct kiosk_sync *ks, struct app *a);
+/* App time moved (script mode's `wait`): the worker re-reads when the next
+ * held signal settles, and runs a round if that is now. */
+void kiosk_sync_recheck(struct kiosk_sync *ks);
 /* Waits until the worker is idle (script mode). */
 void kiosk_sync_wait_idle(struct kiosk_sync *ks);
 /* One blocking round; rep_pending gets what is left. Message in msg. */

@@ -112,7 +112,10 @@ static int status_json(const struct dev_device *d, const struct dev_outbox_stats
     vp_json_set_str(js, "location", d->location_name[0] ? d->location_name : NULL);
     vp_json_set_str(js, "server", d->server_url[0] ? d->server_url : NULL);
     json_object_set_new(js, "pending", json_integer(st->pending));
-    json_object_set_new(js, "pending_observations", json_integer(st->pending_observations));
+    /* "pending_observations" is the old name of pending_signals (kept) */
+    json_object_set_new(js, "pending_observations", json_integer(st->pending_signals));
+    json_object_set_new(js, "pending_signals", json_integer(st->pending_signals));
+    json_object_set_new(js, "unsettled_signals", json_integer(st->unsettled_signals));
     json_object_set_new(js, "quarantined", json_integer(st->quarantined));
     json_object_set_new(js, "oldest_pending_age_s",
                         st->oldest_pending_ms > 0
@@ -165,7 +168,9 @@ int kiosk_cmd_status(const struct kiosk_opts *o)
     if (d.enrolled)
         printf("%-22s %s\n", vp_tr("kiosk.cli.st_server"), d.server_url);
     printf("%-22s %lld (%lld %s)\n", vp_tr("kiosk.cli.st_pending"), (long long)st.pending,
-           (long long)st.pending_observations, vp_tr("kiosk.cli.st_signals"));
+           (long long)st.pending_signals, vp_tr("kiosk.cli.st_signals"));
+    if (st.unsettled_signals > 0)
+        printf("%-22s %lld\n", vp_tr("kiosk.cli.st_unsettled"), (long long)st.unsettled_signals);
     printf("%-22s %lld\n", vp_tr("kiosk.cli.st_quarantined"), (long long)st.quarantined);
     print_time(vp_tr("kiosk.cli.st_oldest"), st.oldest_pending_ms);
     if (st.oldest_pending_ms > 0) {

@@ -24,6 +24,9 @@ bool kiosk_session_open(struct kiosk_session *s, const struct kiosk_opts *o, boo
     if (!s->db_path)
         return false;
     res = devstore_open(s->db_path, &s->db);
+    /* a kiosk stopped inside a settle window sends those signals now */
+    if (!res)
+        res = devstore_signals_settle(s->db);
     if (res) {
         fprintf(stderr, "%s\n", vp_result_message(res));
         kiosk_session_close(s);

@@ -191,6 +191,7 @@ static bool run_command(struct runner *r, const char *cmd, char **args, int n)
                    : fail(r, "on screen, but should not be", args[0]);
     if (vp_str_eq(cmd, "wait") && n == 1 && vp_parse_i64(args[0], 0, 86400000LL * 365, &v)) {
         vp_time_advance(v);
+        kiosk_sync_recheck(r->s.sync); /* a hold may have ended in app time */
         settle(r);
         return true;
     }

@@ -7,6 +7,7 @@
  * and the screens re-read the store. The UI never waits on the network.
  */
 #include "kiosk.h"
+#include "devstore.h"
 #include "vp_core.h"
 #include <SDL.h>
 #include <string.h>
@@ -74,6 +75,12 @@ static void hook_wake(void *ctx)
     sync_worker_wake(ks->worker);
 }
 
+static void hook_held(void *ctx)
+{
+    struct kiosk_sync *ks = ctx;
+    sync_worker_recheck(ks->worker);
+}
+
 static void hook_enroll(void *ctx, const char *url, const char *code)
 {
     struct kiosk_sync *ks = ctx;
@@ -119,6 +126,7 @@ void kiosk_sync_hooks(struct kiosk_sync *ks, struct app_hooks *h)
     if (ks) {
         h->ctx = ks;
         h->wake = hook_wake;
+        h->held = hook_held;
         h->enroll = hook_enroll;
         h->can_enroll = true;
     }
@@ -146,6 +154,16 @@ void kiosk_sync_deliver(struct kiosk_sync *ks, struct app *a)
     }
 }
 
+void kiosk_sync_recheck(struct kiosk_sync *ks)
+{
+#ifdef VP_HAVE_SYNCCLIENT
+    if (ks)
+        sync_worker_recheck(ks->worker);
+#else
+    (void)ks;
+#endif
+}
+
 void kiosk_sync_wait_idle(struct kiosk_sync *ks)
 {
 #ifdef VP_HAVE_SYNCCLIENT
@@ -156,12 +174,29 @@ void kiosk_sync_wait_idle(struct kiosk_sync *ks)
 #endif
 }
 
+/* "Nu synchroniseren" (and the `sync` command) sends what is still
+ * settling too. */
+static vp_result settle_all(const char *db_path)
+{
+    struct devstore *db = NULL;
+    vp_result res = devstore_open(db_path, &db);
+    if (!res)
+        res = devstore_signals_settle(db);
+    devstore_close(db);
+    return res;
+}
+
 vp_result kiosk_sync_round(const char *db_path, int64_t *pending, char *msg, size_t size)
 {
 #ifdef VP_HAVE_SYNCCLIENT
     struct sync_report rep;
-    vp_result res;
+    vp_result res = settle_all(db_path);
     memset(&rep, 0, sizeof(rep));
+    if (res) {
+        *pending = -1;
+        vp_strlcpy(msg, vp_result_message(res), size);
+        return res;
+    }
     res = sync_round(db_path, &rep);
     *pending = rep.pending;
     vp_strlcpy(msg, rep.message[0] ? rep.message : vp_result_message(res), size);

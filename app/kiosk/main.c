@@ -5,6 +5,7 @@
 #include "vp_core.h"
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int usage_error(const char *what)
 {
@@ -97,6 +98,8 @@ int main(int argc, char **argv)
     const char *sub = NULL;
     int first = 1, rc;
     memset(&o, 0, sizeof(o));
+    /* kiosk.db holds children's first names: for this user only (0600) */
+    umask(077);
     if (vp_core_init() != VP_OK) {
         fprintf(stderr, "%s\n", vp_result_message(VP_ERR_INTERNAL));
         return KIOSK_EXIT_FAILED;

@@ -31,6 +31,8 @@ void app_refresh_status(struct app *a)
         memset(&a->stats, 0, sizeof(a->stats));
     if (devstore_sync_state(a->db, &a->sst) != VP_OK)
         memset(&a->sst, 0, sizeof(a->sst));
+    if (devstore_signals_next_settle(a->db, &a->settle_at) != VP_OK || a->settle_at <= vp_now_ms())
+        a->settle_at = 0; /* a passed hold already counts as waiting */
     devstore_setting_get_int(a->db, "autolock_seconds", 90, &secs);
     if (secs < 10)
         secs = 10;
@@ -84,6 +86,9 @@ static void free_lists(struct app *a)
     free(a->adm_kids);
     free(a->adm_groups);
     free(a->adm_staff);
+    free(a->note_names);
+    a->note_names = NULL;
+    a->nnote_names = 0;
     a->staff = NULL;
     a->groups = NULL;
     a->kids = NULL;
@@ -121,6 +126,10 @@ static void enter(struct app *a)
 
 void app_go(struct app *a, enum screen s)
 {
+    if (a->screen == SCR_SIGNAL && s != SCR_SIGNAL) {
+        app_settle_all(a); /* leaving the signal screen settles what it wrote */
+        app_toast_clear_undo(a);
+    }
     if (s != a->screen)
         a->page = 0;
     a->screen = s;
@@ -143,6 +152,7 @@ void app_reload(struct app *a)
 
 void app_lock(struct app *a)
 {
+    app_settle_all(a);
     a->unlocked = false;
     memset(&a->me, 0, sizeof(a->me));
     a->toast_until = 0;
@@ -155,6 +165,37 @@ void app_wake_sync(struct app *a)
 {
     if (a->hooks.wake)
         a->hooks.wake(a->hooks.ctx);
+}
+
+void app_settle_changed(struct app *a)
+{
+    app_refresh_status(a);
+    if (a->hooks.held)
+        a->hooks.held(a->hooks.ctx);
+}
+
+void app_settle_all(struct app *a)
+{
+    vp_result res;
+    int64_t held;
+    app_refresh_status(a);
+    held = a->stats.unsettled_signals;
+    /* also clears holds that passed on their own, so every reader agrees */
+    res = devstore_signals_settle(a->db);
+    if (res)
+        vp_warn("kiosk: cannot settle the held signals: %s", vp_result_name(res));
+    app_refresh_status(a);
+    if (held > 0)
+        app_wake_sync(a);
+}
+
+void app_toast_clear_undo(struct app *a)
+{
+    if (a->toast_undo && a->toast_until) {
+        a->toast_until = 0;
+        a->dirty = true;
+    }
+    a->toast_undo = false;
 }
 
 void app_toast(struct app *a, const char *text, bool undo, int64_t ms)
@@ -272,6 +313,10 @@ void app_tick(struct app *a)
     }
     if (a->screen == SCR_LOCK)
         scr_lock_tick(a);
+    if (a->settle_at && vp_now_ms() >= a->settle_at) {
+        app_refresh_status(a); /* a held signal settled: it now counts as waiting */
+        a->dirty = true;
+    }
     if (vp_now_ms() / 60000 != a->clock_minute) {
         a->clock_minute = vp_now_ms() / 60000;
         a->dirty = true;
@@ -288,6 +333,8 @@ int app_next_timer_ms(struct app *a)
     }
     if (a->toast_until && a->toast_until - now < next)
         next = a->toast_until - now;
+    if (a->settle_at && a->settle_at - vp_now_ms() < next)
+        next = a->settle_at - vp_now_ms();
     if (a->screen == SCR_LOCK && a->lock_until > vp_now_ms()) {
         int64_t t = 1000 - (a->lock_until - vp_now_ms()) % 1000;
         if (t < next)

@@ -24,7 +24,8 @@ struct app;
 /* What the program offers the screens. Any hook may be NULL. */
 struct app_hooks {
     void *ctx;
-    void (*wake)(void *ctx);                                      /* sync soon */
+    void (*wake)(void *ctx); /* sync soon */
+    void (*held)(void *ctx); /* a signal waits to settle: mind when, no round */
     void (*enroll)(void *ctx, const char *url, const char *code); /* async enrol */
     bool can_enroll;                                              /* a sync client exists */
 };

@@ -77,10 +77,8 @@ void app_header(struct app *a, const char *title, bool back, bool who)
         char first[160];
         size_t len = dot ? (size_t)(dot - title) : strlen(title);
         int tw;
-        if (len >= sizeof(first))
-            len = sizeof(first) - 1;
-        memcpy(first, title, len);
-        first[len] = '\0';
+        /* bounded by whole characters: the part may hold a child's name */
+        vp_strlcpy(first, title, len + 1 < sizeof(first) ? len + 1 : sizeof(first));
         tw = ui_text_width(ui, UI_F_HEAD, first) + 48;
         ui_control(ui, (struct ui_rect){ 8, 4, tw + 12, M_HEAD - 8 }, &st_link, A_BACK, 0, first,
                    NULL);
@@ -103,9 +101,9 @@ void app_sync_line(struct app *a, struct ui_rect r, bool tappable)
         snprintf(num, sizeof(num), "%lld", (long long)a->stats.quarantined);
         vp_tr_fill(&b, vp_tr_n("kiosk.sync.held", (long)a->stats.quarantined), "n", num, NULL);
         dot = UI_C_LVL3;
-    } else if (a->stats.pending_observations > 0) {
-        snprintf(num, sizeof(num), "%lld", (long long)a->stats.pending_observations);
-        vp_tr_fill(&b, vp_tr_n("kiosk.sync.waiting", (long)a->stats.pending_observations), "n", num,
+    } else if (a->stats.pending_signals > 0) {
+        snprintf(num, sizeof(num), "%lld", (long long)a->stats.pending_signals);
+        vp_tr_fill(&b, vp_tr_n("kiosk.sync.waiting", (long)a->stats.pending_signals), "n", num,
                    NULL);
         dot = UI_C_LVL2;
     } else if (a->stats.pending > 0) {

@@ -83,7 +83,7 @@ static void build_edit(struct app *a)
         for (size_t i = 0; i < n; i++)
             vp_strlcpy(shown + strlen(shown), "\xE2\x97\x8F ", sizeof(shown) - strlen(shown));
     } else {
-        snprintf(shown, sizeof(shown), "%s|", a->edit.text);
+        vp_snprintf(shown, sizeof(shown), "%s|", a->edit.text);
     }
     ui_text_in(ui, (struct ui_rect){ field.x + 20, field.y, field.w - 40, field.h }, UI_F_BODY,
                UI_C_INK, UI_LEFT, shown);
@@ -232,6 +232,7 @@ void app_overlay_build(struct app *a)
     case OV_EDIT: build_edit(a); break;
     case OV_CHOICE: build_choice(a); break;
     case OV_CONFIRM: build_confirm(a); break;
+    case OV_NAMES: scr_signal_names_build(a); break;
     }
 }
 
@@ -274,6 +275,7 @@ bool app_overlay_action(struct app *a, int action, int arg)
         if (action == A_CLOSE)
             a->overlay = OV_NONE;
         return true;
+    case OV_NAMES: scr_signal_names_action(a, action, arg); return true;
     }
     return false;
 }

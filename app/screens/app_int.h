@@ -12,7 +12,7 @@
 #define T(key) vp_tr("kiosk." key)
 
 enum screen { SCR_FIRST, SCR_LOCK, SCR_CHILDREN, SCR_CHILD, SCR_SIGNAL, SCR_SYNC, SCR_ADMIN };
-enum overlay { OV_NONE, OV_SAFETY, OV_EDIT, OV_CHOICE, OV_CONFIRM };
+enum overlay { OV_NONE, OV_SAFETY, OV_EDIT, OV_CHOICE, OV_CONFIRM, OV_NAMES };
 
 /* Named actions (the arg says which item). */
 enum act {
@@ -51,6 +51,7 @@ enum act {
     A_ADMADD,   /* admin: add */
     A_FORM,     /* admin form: a field or button (arg) */
     A_SHOWARCH, /* admin: show archived */
+    A_NAME,     /* names in a note: keep this name / make it a code again */
     A_COUNT
 };
 
@@ -101,6 +102,7 @@ struct app {
     char location[VP_TEXT_BYTES(80)];
     struct dev_outbox_stats stats;
     struct dev_sync_state sst;
+    int64_t settle_at; /* wall-clock ms when the next held signal settles, 0 none */
     struct vp_catalog cat;
 
     /* the staff member using the tablet */
@@ -143,6 +145,12 @@ struct app {
     bool toast_undo;     /* the toast offers "Ongedaan maken" */
     char toast[APP_MSG];
     char sig_msg[APP_MSG];
+    /* its note: what she typed, the names she chose to keep, the names found */
+    char note_typed[VP_TEXT_BYTES(VP_NOTE_MAX_CHARS)];
+    char note_keep[VP_NOTE_MAX_TOKENS][VP_TEXT_BYTES(VP_NAME_MAX_CHARS)];
+    int nnote_keep;
+    struct dev_note_name *note_names;
+    size_t nnote_names;
     double last_save_ms;
     double save_ms[64]; /* benchmarks: the last saves, tap to commit */
     int nsaves;
@@ -190,7 +198,15 @@ void app_go(struct app *a, enum screen s);
 void app_lock(struct app *a);
 void app_refresh_status(struct app *a);
 void app_wake_sync(struct app *a);
+/* A signal was written and waits to settle: refresh the status line and
+ * let the worker know when it is due. */
+void app_settle_changed(struct app *a);
+/* Settles every held signal (screen left, lock, "Nu synchroniseren") and
+ * wakes the worker if that gave it something to send. */
+void app_settle_all(struct app *a);
 void app_toast(struct app *a, const char *text, bool undo, int64_t ms);
+/* Removes a toast that offers "Ongedaan maken" (it belongs to its screen). */
+void app_toast_clear_undo(struct app *a);
 /* Shows a store error in one plain sentence (as a toast). */
 void app_error(struct app *a, vp_result res);
 
@@ -249,6 +265,11 @@ void scr_first_sync(struct app *a, const struct app_sync_note *note);
 void scr_signal_extras_build(struct app *a, struct ui_rect r);
 void scr_signal_extra(struct app *a, int which);
 void scr_signal_amend(struct app *a);
+/* scr_signal_note.c: the note and the names in it */
+void scr_signal_note_open(struct app *a);
+void scr_signal_note_reset(struct app *a);
+void scr_signal_names_build(struct app *a);
+void scr_signal_names_action(struct app *a, int action, int arg);
 void scr_admin_form_build(struct app *a, struct ui_rect r);
 void scr_admin_form_action(struct app *a, int arg);
 void scr_admin_open_form(struct app *a, int kind, int index);

@@ -147,9 +147,12 @@ static int obs_card(struct app *a, struct ui_rect r, const struct dev_obs_item *
                app_level_color(o->level), UI_LEFT, lvl);
     ui_text_in(ui, (struct ui_rect){ r.x + 22, r.y + 56, r.w - 44, 30 }, UI_F_SUB, UI_C_INK2,
                UI_LEFT, sub.data);
-    if (o->note[0])
+    if (o->note[0]) { /* names are stored as codes; here they read as names */
+        char note[VP_NOTE_BYTES];
+        devstore_note_decode(a->db, o->note, note, sizeof(note));
         ui_text_in(ui, (struct ui_rect){ r.x + 22, r.y + 92, r.w - 44, 30 }, UI_F_SUB, UI_C_INK,
-                   UI_LEFT, o->note);
+                   UI_LEFT, note);
+    }
     vp_buf_release(&title);
     vp_buf_release(&sub);
     return h;

@@ -19,6 +19,8 @@ static bool compact(struct app *a)
 void scr_signal_enter(struct app *a)
 {
     memset(&a->cur, 0, sizeof(a->cur));
+    app_toast_clear_undo(a); /* an undo offered elsewhere undoes nothing here */
+    scr_signal_note_reset(a);
     a->saved = false;
     a->level_chosen = false;
     a->sig_extras = false;
@@ -70,7 +72,7 @@ static void save_new(struct app *a, const char *code)
     vp_strlcpy(a->cur.signals[0], code, sizeof(a->cur.signals[0]));
     a->cur.nsignals = 1;
     a->cur.level = default_level(a);
-    res = devstore_observation_record(a->db, &a->cur);
+    res = devstore_signal_record(a->db, &a->cur, true);
     a->last_save_ms =
         (double)(SDL_GetPerformanceCounter() - t0) * 1000.0 / (double)SDL_GetPerformanceFrequency();
     a->save_ms[a->nsaves++ % 64] = a->last_save_ms;
@@ -80,32 +82,31 @@ static void save_new(struct app *a, const char *code)
     }
     a->saved = true;
     a->level_chosen = false;
-    vp_strlcpy(a->saved_id, a->cur.id, sizeof(a->saved_id));
+    vp_strlcpy(a->saved_id, a->cur.signal_id, sizeof(a->saved_id));
     vp_tr_fmt(&b, "kiosk.signal.saved_toast", "name", a->child.first_name, NULL);
     app_toast(a, b.data, true, 5000);
     vp_buf_release(&b);
-    app_refresh_status(a);
-    app_wake_sync(a);
+    app_settle_changed(a);
 }
 
-/* Stores the current content of the saved signal (a correction names the
- * old record once it has left the tablet). */
+/* Stores the current content of the saved signal. The store decides
+ * whether that changes the latest version in place or adds a correction;
+ * either way it settles before it travels. */
 void scr_signal_amend(struct app *a)
 {
-    char new_id[VP_UUID_LEN];
+    struct vp_observation stored;
     vp_result res;
     if (!a->saved)
         return;
-    res = devstore_observation_amend(a->db, a->saved_id, &a->cur, new_id);
+    res = devstore_signal_amend(a->db, a->saved_id, &a->cur, true, &stored);
     if (res) {
         app_error(a, res);
-        if (devstore_observation_get(a->db, a->saved_id, &a->cur) != VP_OK)
+        if (devstore_signal_get(a->db, a->saved_id, &a->cur) != VP_OK)
             a->saved = false;
         return;
     }
-    vp_strlcpy(a->saved_id, new_id, sizeof(a->saved_id));
-    app_refresh_status(a);
-    app_wake_sync(a);
+    a->cur = stored;
+    app_settle_changed(a);
 }
 
 static void undo(struct app *a)
@@ -113,7 +114,7 @@ static void undo(struct app *a)
     vp_result res;
     if (!a->saved)
         return;
-    res = devstore_observation_undo(a->db, a->saved_id, a->me.id);
+    res = devstore_signal_undo(a->db, a->saved_id, a->me.id, true);
     if (res) {
         app_error(a, res);
         return;
@@ -121,9 +122,9 @@ static void undo(struct app *a)
     a->saved = false;
     a->sig_extras = false;
     memset(&a->cur, 0, sizeof(a->cur));
+    scr_signal_note_reset(a);
     app_toast(a, T("signal.undone"), false, 3000);
-    app_refresh_status(a);
-    app_wake_sync(a);
+    app_settle_changed(a);
 }
 
 static int find_signal(const struct vp_observation *o, const char *code)

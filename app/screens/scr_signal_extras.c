@@ -47,11 +47,6 @@ static void on_sit(struct app *a, int i)
     scr_signal_amend(a);
 }
 
-static void on_note(struct app *a)
-{
-    scr_signal_amend(a);
-}
-
 static void on_consent(struct app *a, bool yes)
 {
     if (!yes) {
@@ -99,10 +94,7 @@ void scr_signal_extra(struct app *a, int which)
         a->cur.parents_informed = !a->cur.parents_informed;
         scr_signal_amend(a);
         break;
-    case EX_NOTE:
-        app_edit_open(a, T("signal.extra.note_title"), T("signal.note_hint"), a->cur.note,
-                      sizeof(a->cur.note), VP_NOTE_MAX_CHARS, false, on_note);
-        break;
+    case EX_NOTE: scr_signal_note_open(a); break;
     case EX_COACH:
         items[0] = T("consult.none");
         items[1] = T("consult.anonymous");

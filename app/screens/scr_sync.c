@@ -25,6 +25,7 @@ void scr_sync_action(struct app *a, int action, int arg)
             vp_strlcpy(a->sync_msg, T("sync.not_enrolled"), sizeof(a->sync_msg));
             return;
         }
+        app_settle_all(a); /* "Nu synchroniseren" means now, settled or not */
         app_wake_sync(a);
         vp_strlcpy(a->sync_msg, T("sync.started"), sizeof(a->sync_msg));
     } else if (action == A_PAGE) {

@@ -3,6 +3,7 @@
  * single-row parts: device, settings, catalog, sync state.
  */
 #include "devstore_int.h"
+#include "vp_platform.h"
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -315,7 +316,7 @@ vp_result devstore_open(const char *path, struct devstore **out)
     }
     if (sqlite3_exec(s->db,
                      "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                     " PRAGMA foreign_keys = ON;",
+                     " PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;",
                      NULL, NULL, NULL) != SQLITE_OK) {
         res = ds_sqlite_result(s, sqlite3_extended_errcode(s->db));
         goto fail;
@@ -421,8 +422,8 @@ vp_result devstore_device_enrol(struct devstore *s, const struct dev_device *d,
                       "sssssssss", d->device_id, d->device_name, d->location_id, d->location_name,
                       d->org_name, d->server_url, d->token, d->cafile, d->pinned_key);
     if (!res)
-        res = ds_exec(s, "UPDATE sync_state SET server_epoch = ?1, cursor = 0 WHERE id = 1", "s",
-                      server_epoch ? server_epoch : "");
+        res = ds_exec(s, "UPDATE sync_state SET server_epoch = ?1, pull_cursor = '' WHERE id = 1",
+                      "s", server_epoch ? server_epoch : "");
     if (!res && d->location_name[0])
         res = ds_exec(s,
                       "INSERT INTO settings(key, value) VALUES ('location_name', ?1)"
@@ -591,7 +592,7 @@ done:
 vp_result devstore_sync_state(struct devstore *s, struct dev_sync_state *o)
 {
     sqlite3_stmt *st = ds_prepare(s,
-                                  "SELECT cursor, server_epoch, last_attempt, last_success,"
+                                  "SELECT pull_cursor, server_epoch, last_attempt, last_success,"
                                   " last_error, last_error_text, last_server_time"
                                   " FROM sync_state WHERE id = 1",
                                   NULL);
@@ -604,7 +605,7 @@ vp_result devstore_sync_state(struct devstore *s, struct dev_sync_state *o)
     if (!res && !row)
         res = VP_ERR_CORRUPT;
     if (!res) {
-        o->cursor = sqlite3_column_int64(st, 0);
+        ds_col_text(st, 0, o->cursor, sizeof(o->cursor));
         ds_col_text(st, 1, o->server_epoch, sizeof(o->server_epoch));
         o->last_attempt_ms = sqlite3_column_int64(st, 2);
         o->last_success_ms = sqlite3_column_int64(st, 3);
@@ -614,6 +615,30 @@ vp_result devstore_sync_state(struct devstore *s, struct dev_sync_state *o)
     }
     sqlite3_reset(st);
     return res;
+}
+
+vp_result devstore_heartbeat(struct devstore *s, struct vp_heartbeat *out)
+{
+    struct dev_outbox_stats os;
+    struct dev_sync_state ss;
+    const struct vp_catalog *cat;
+    vp_result res;
+    memset(out, 0, sizeof(*out));
+    res = devstore_outbox_stats(s, &os);
+    if (!res)
+        res = devstore_sync_state(s, &ss);
+    if (!res)
+        res = ds_catalog(s, &cat);
+    if (res)
+        return res;
+    out->catalog_version = cat->version;
+    out->pending_signals = os.pending_signals;
+    out->oldest_pending_ms = os.oldest_pending_ms;
+    out->quarantined = os.quarantined;
+    out->last_attempt_ms = ss.last_attempt_ms;
+    out->last_success_ms = ss.last_success_ms;
+    out->disk_free_mb = vp_disk_free_mb(sqlite3_db_filename(s->db, "main"));
+    return VP_OK;
 }
 
 vp_result devstore_sync_success(struct devstore *s, int64_t now_ms, int64_t server_time_ms)

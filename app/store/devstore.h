@@ -25,6 +25,7 @@
 #define DEVSTORE_H
 #include "vp_catalog.h"
 #include "vp_error.h"
+#include "vp_envelope.h"
 #include "vp_wire.h"
 #include <stdbool.h>
 #include <stddef.h>
@@ -32,7 +33,7 @@
 
 struct devstore;
 
-#define DEVSTORE_SCHEMA_VERSION 1
+#define DEVSTORE_SCHEMA_VERSION 3
 #define DEV_URL_MAX             256
 #define DEV_TOKEN_MAX           64
 #define DEV_PATH_MAX            512
@@ -175,27 +176,61 @@ vp_result devstore_catalog(struct devstore *s, struct vp_catalog *out);
 /* Replaces the catalog if version is newer than the current one. */
 vp_result devstore_catalog_replace(struct devstore *s, const char *json, int64_t version);
 
-/* ---- observations ---- */
+/* ---- signals (devstore_signal.c; docs/sync.md draws the state machine) ----
+ *
+ * A signal is one thing with versions. Its identity is its first record's
+ * id (signal_id); corrections and a retraction are later versions with the
+ * same signal_id, in id order. Whether a change is written in place or as a
+ * new version depends on whether ANY version may have left the tablet (ever
+ * frozen into a batch -- a mark an epoch requeue keeps --, in flight,
+ * acknowledged or quarantined), never on the latest record's state alone.
+ *
+ * The settle window: a version written with hold = true is durable at once
+ * but not offered to the sync worker until it settles: at
+ * devstore_signals_settle() (the person left the signal screen, the tablet
+ * locked, "Nu synchroniseren", start-up) or DEV_SETTLE_MS after it was
+ * written, whichever is first. Until then amend and undo find it "never
+ * left" and change it in place. */
 
-/* Records an observation and queues it for the server, in one durable
- * transaction. The caller fills child_id, staff_id, signals, level and any
- * extras; the store sets id, device_time_ms and catalog_version (and writes
+#define DEV_SETTLE_MS 120000 /* two minutes after the last edit */
+
+/* Records a new signal and queues it, in one durable transaction. The
+ * caller fills child_id, staff_id, signals, level and any extras; the store
+ * sets id, signal_id (= id), device_time_ms and catalog_version (and writes
  * them back into *obs). Checks: child and staff exist, level 1-3, signals
- * known in the catalog, named consultation only with consent confirmed. */
+ * known in the catalog, named consultation only with consent confirmed, the
+ * note's token rule (vp_note_valid). */
+vp_result devstore_signal_record(struct devstore *s, struct vp_observation *obs, bool hold);
+/* The same, settled at once (tools, tests, imports). */
 vp_result devstore_observation_record(struct devstore *s, struct vp_observation *obs);
 
-/* Changes a saved observation to the content of *obs (same child).
- * While the record has not left the tablet it is changed in place and
- * new_id_out gets the same id; otherwise a correction record naming it is
- * created and new_id_out gets the new id. */
-vp_result devstore_observation_amend(struct devstore *s, const char *id,
-                                     const struct vp_observation *obs,
-                                     char new_id_out[VP_UUID_LEN]);
+/* Changes the signal that id names (its signal_id or any version's id) to
+ * the content of *obs (same child). If its latest version never left, that
+ * version is changed in place (same id and time); otherwise a correction
+ * naming it is added. *out (optional) gets the version as stored.
+ * VP_ERR_NOT_FOUND if the signal is unknown or undone. */
+vp_result devstore_signal_amend(struct devstore *s, const char *id,
+                                const struct vp_observation *obs, bool hold,
+                                struct vp_observation *out);
 
-/* "Ongedaan maken": removes the observation if it has not left the tablet,
- * else records a retraction (a correction with retracted=true). */
-vp_result devstore_observation_undo(struct devstore *s, const char *id, const char *staff_id);
+/* "Ongedaan maken" of the signal id names: if no version ever left, every
+ * version is deleted; else if the latest never left, it is replaced in
+ * place by a retraction naming the version before it; else a retraction
+ * naming the latest is added. VP_ERR_NOT_FOUND if unknown or undone. */
+vp_result devstore_signal_undo(struct devstore *s, const char *id, const char *staff_id, bool hold);
 
+/* The signal's latest version; VP_ERR_NOT_FOUND if unknown or undone. */
+vp_result devstore_signal_get(struct devstore *s, const char *id, struct vp_observation *out);
+
+/* Settles every held version now: they are offered to the next batch. */
+vp_result devstore_signals_settle(struct devstore *s);
+/* When the earliest hold of a version not yet sent ends (wall-clock ms; it
+ * may have passed: then the worker has something to send now), or 0 if
+ * none. A hold further away than twice DEV_SETTLE_MS (the clock went back)
+ * counts as settled already. */
+vp_result devstore_signals_next_settle(struct devstore *s, int64_t *at_ms);
+
+/* One version, by its record id. */
 vp_result devstore_observation_get(struct devstore *s, const char *id, struct vp_observation *out);
 
 struct dev_obs_item {
@@ -203,10 +238,38 @@ struct dev_obs_item {
     char staff_name[VP_TEXT_BYTES(VP_NAME_MAX_CHARS)];
 };
 
-/* The child's current observations, newest first: superseded and retracted
- * ones are left out. At most limit items. */
+/* The child's signals, newest signal first, each once as its latest
+ * version; undone signals are left out. At most limit items. */
 vp_result devstore_child_observations(struct devstore *s, const char *child_id, size_t limit,
                                       struct dev_obs_item **out, size_t *n);
+
+/* ---- names in notes (devstore_note.c) ----
+ *
+ * A note is stored with each whole-word, case-sensitive match of a child's
+ * first name (any child of this location) as the token {child:UUID}; the
+ * tablet shows tokens as the first name again. The person sees every
+ * replacement and may keep a name (names that are also words: Roos, Ben).
+ * about_child (may be NULL) is the child the signal is about: where two
+ * children share a first name, the token names that child. */
+
+struct dev_note_name {
+    char name[VP_TEXT_BYTES(VP_NAME_MAX_CHARS)]; /* as typed */
+    char child_id[VP_UUID_LEN];                  /* "" for a staff member */
+};
+
+/* The names of this location's children and staff members (first word of
+ * the display name) in typed, each once, in the order they occur. */
+vp_result devstore_note_names(struct devstore *s, const char *typed, const char *about_child,
+                              struct dev_note_name **out, size_t *n);
+/* Builds the note to store from what the person typed (at most
+ * VP_NOTE_MAX_CHARS characters): children's names become tokens, except
+ * the names in keep; typed "{" and "}" become "(" and ")". VP_ERR_INVALID
+ * if typed is too long or names more than VP_NOTE_MAX_TOKENS children. */
+vp_result devstore_note_encode(struct devstore *s, const char *typed, const char *about_child,
+                               const char *const *keep, size_t nkeep, char *out, size_t size);
+/* The note as the tablet shows it: each token becomes the child's first
+ * name ("…" for a child no longer here). */
+void devstore_note_decode(struct devstore *s, const char *note, char *out, size_t size);
 
 /* ---- advice and case status from the coach ---- */
 
@@ -230,13 +293,20 @@ vp_result devstore_advice_mark_read(struct devstore *s, const char *advice_id,
 
 /* ---- outbox (used by the sync worker) ---- */
 
+/* `pending` counts records the worker can send now (records still settling
+ * are not in it: it would find nothing to send in them). What a person is
+ * told counts signals, and a signal still settling is waiting too: it has
+ * not reached the coach (issue 9: "count as waiting everywhere"). */
 struct dev_outbox_stats {
-    int64_t pending;              /* waiting to be sent (includes in flight) */
-    int64_t in_flight;            /* frozen in a batch, outcome not yet known */
-    int64_t quarantined;          /* refused by the server; needs a person */
-    int64_t acked;                /* on the server, still kept here */
-    int64_t oldest_pending_ms;    /* creation time of the oldest pending, 0 if none */
-    int64_t pending_observations; /* what the sync line counts ("3 signalen wachten") */
+    int64_t pending;           /* settled records waiting to be sent (includes in flight) */
+    int64_t in_flight;         /* frozen in a batch, outcome not yet known */
+    int64_t quarantined;       /* refused by the server; needs a person */
+    int64_t acked;             /* on the server, still kept here */
+    int64_t oldest_pending_ms; /* creation time of the oldest waiting record, settling or
+                                  not; 0 if none */
+    int64_t pending_signals;   /* signals (not records) with a version waiting, settling
+                                  or not: the sync line's "3 signalen wachten" */
+    int64_t unsettled_signals; /* of those, signals with a version still settling */
 };
 vp_result devstore_outbox_stats(struct devstore *s, struct dev_outbox_stats *out);
 
@@ -250,18 +320,18 @@ struct dev_batch {
 };
 
 /* Returns the batch that is still in flight if there is one (a retry sends
- * the same records), else freezes up to max_records pending records (and at
- * most max_bytes of body, but always at least one) into a new batch.
+ * the same records), else freezes up to max_records pending, settled
+ * records (and at most max_bytes of body, but always at least one) into a
+ * new batch; each frozen record is marked as having left for good.
  * count == 0 means there is nothing to send. Release with
  * devstore_batch_release(). */
 vp_result devstore_batch_take(struct devstore *s, size_t max_records, size_t max_bytes,
                               struct dev_batch *out);
 void devstore_batch_release(struct dev_batch *b);
 
-enum dev_push_status { DEV_PUSH_STORED, DEV_PUSH_DUPLICATE, DEV_PUSH_CONFLICT, DEV_PUSH_REJECTED };
 struct dev_push_result {
     const char *id;
-    enum dev_push_status status;
+    enum vp_push_status status;
     const char *reason; /* for conflict and rejected; may be NULL */
 };
 
@@ -291,17 +361,18 @@ vp_result devstore_purge_acknowledged(struct devstore *s, int64_t cutoff_ms, int
 
 /* ---- pull ---- */
 
-/* Applies a page of changes and stores the new cursor, in one transaction.
+/* Applies a page of changes and stores the new cursor (opaque text from the
+ * server, vp_cursor_valid(); VP_ERR_INVALID otherwise), in one transaction.
  * Entity revisions are not applied over a local revision of the same entity
  * that is still waiting to be pushed. An erase purges the child and every
  * record about it, pending ones included. */
 vp_result devstore_apply_changes(struct devstore *s, const struct vp_change *changes, size_t n,
-                                 int64_t next_cursor);
+                                 const char *next_cursor);
 
 /* ---- sync state ---- */
 
 struct dev_sync_state {
-    int64_t cursor;
+    char cursor[VP_CURSOR_MAX]; /* opaque, from the server; "" = from the start */
     char server_epoch[VP_UUID_LEN];
     int64_t last_attempt_ms;
     int64_t last_success_ms;
@@ -310,6 +381,9 @@ struct dev_sync_state {
     int64_t last_server_time_ms;          /* for showing clock skew */
 };
 vp_result devstore_sync_state(struct devstore *s, struct dev_sync_state *out);
+/* This tablet's health for the centre (protocol 2 heartbeat): everything
+ * but app_version and device_time_ms, which the caller sets. */
+vp_result devstore_heartbeat(struct devstore *s, struct vp_heartbeat *out);
 vp_result devstore_sync_success(struct devstore *s, int64_t now_ms, int64_t server_time_ms);
 vp_result devstore_sync_failure(struct devstore *s, int64_t now_ms, vp_result err,
                                 const char *text);

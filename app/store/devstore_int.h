@@ -66,9 +66,29 @@ vp_result ds_new_id(struct devstore *s, char out[VP_UUID_LEN]);
 
 /* Appends a record to the outbox as pending (inside a transaction).
  * child_id links it to a child for erasure; entity_id names the entity a
- * revision is about (NULL for observations and receipts). */
+ * revision is about, or the signal an observation is a version of (NULL
+ * for receipts). */
 vp_result ds_outbox_add(struct devstore *s, const struct vp_record *rec, const char *child_id,
                         const char *entity_id);
+
+/* ---- observation rows (devstore_obs.c) ---- */
+
+/* The columns ds_obs_read() reads, of observations aliased as o. */
+#define DS_OBS_COLUMNS                                                                             \
+    "o.id, o.child_id, o.staff_id, o.signals, o.level, o.frequency, o.situation, o.note,"          \
+    " o.parents_informed, o.consultation, o.consent_confirmed, o.retracted, o.corrects,"           \
+    " o.device_time, o.catalog_version, o.signal_id"
+
+/* Checks what a caller may get wrong in an observation (the database
+ * checks the rest). */
+vp_result ds_obs_validate(struct devstore *s, const struct vp_observation *o);
+/* Writes one version and its outbox row (inside a transaction); with hold,
+ * the row is held back from batches for DEV_SETTLE_MS. */
+vp_result ds_obs_insert(struct devstore *s, const struct vp_observation *o, bool hold);
+/* Deletes one version and its outbox row if that is still pending. */
+vp_result ds_obs_delete(struct devstore *s, const char *id);
+/* Reads DS_OBS_COLUMNS into a struct vp_observation. */
+void ds_obs_read(sqlite3_stmt *st, void *item);
 
 /* The cached catalog (loads it on first use). */
 vp_result ds_catalog(struct devstore *s, const struct vp_catalog **out);

@@ -1,7 +1,8 @@
 /*
- * devstore_outbox.c - observations, the outbox and everything the sync
- * worker does with the store: frozen batches, results, quarantine, epochs,
- * retention, and applying pulled changes. Also advice and case status.
+ * devstore_outbox.c - the outbox and everything the sync worker does with
+ * the store: frozen batches, results, quarantine, epochs, retention. Also
+ * advice and case status. Observations and signals: devstore_obs.c and
+ * devstore_signal.c.
  */
 #include "devstore_int.h"
 #include <stdlib.h>
@@ -22,274 +23,6 @@ vp_result ds_outbox_add(struct devstore *s, const struct vp_record *rec, const c
     free(payload);
     json_decref(js);
     return res;
-}
-
-static vp_result outbox_state(struct devstore *s, const char *record_id, char *state, size_t size)
-{
-    sqlite3_stmt *st =
-        ds_prepare(s, "SELECT state FROM outbox WHERE record_id = ?1", "s", record_id);
-    bool row;
-    vp_result res;
-    if (!st)
-        return VP_ERR_INTERNAL;
-    res = ds_step(s, st, &row);
-    if (!res && !row)
-        vp_strlcpy(state, "", size); /* purged after acknowledgement */
-    else if (!res)
-        ds_col_text(st, 0, state, size);
-    sqlite3_reset(st);
-    return res;
-}
-
-/* ---- observations ---- */
-
-static void join_signals(const struct vp_observation *o, char *out, size_t size)
-{
-    struct vp_buf b = VP_BUF_INIT;
-    for (int i = 0; i < o->nsignals; i++) {
-        if (i)
-            vp_buf_addch(&b, ',');
-        vp_buf_adds(&b, o->signals[i]);
-    }
-    vp_strlcpy(out, b.data, size);
-    vp_buf_release(&b);
-}
-
-static void split_signals(const char *text, struct vp_observation *o)
-{
-    o->nsignals = 0;
-    while (*text && o->nsignals < VP_MAX_SIGNALS) {
-        size_t len = strcspn(text, ",");
-        if (len > 0 && len < VP_CODE_LEN) {
-            memcpy(o->signals[o->nsignals], text, len);
-            o->signals[o->nsignals][len] = '\0';
-            o->nsignals++;
-        }
-        text += len;
-        if (*text == ',')
-            text++;
-    }
-}
-
-/* Checks what the caller may get wrong; the database checks the rest. */
-static vp_result validate_observation(struct devstore *s, const struct vp_observation *o)
-{
-    const struct vp_catalog *cat;
-    vp_result res;
-    if (!vp_uuid_valid(o->child_id) || !vp_uuid_valid(o->staff_id) || o->level < 1 ||
-        o->level > 3 || o->frequency >= VP_FREQ_COUNT || o->situation >= VP_SIT_COUNT ||
-        o->consultation >= VP_CONSULT_COUNT)
-        return VP_ERR_INVALID;
-    if (!o->retracted && (o->nsignals < 1 || o->nsignals > VP_MAX_SIGNALS))
-        return VP_ERR_INVALID;
-    if (o->consultation == VP_CONSULT_NAMED && !o->consent_confirmed)
-        return VP_ERR_INVALID;
-    if (!vp_utf8_valid_text(o->note, strlen(o->note)) ||
-        vp_utf8_length(o->note) > VP_NOTE_MAX_CHARS)
-        return VP_ERR_INVALID;
-    res = ds_catalog(s, &cat);
-    if (res)
-        return res;
-    for (int i = 0; i < o->nsignals; i++) {
-        if (!vp_catalog_find(cat, o->signals[i], NULL))
-            return VP_ERR_INVALID;
-        for (int k = 0; k < i; k++)
-            if (!strcmp(o->signals[k], o->signals[i]))
-                return VP_ERR_INVALID;
-    }
-    return VP_OK;
-}
-
-static vp_result insert_observation(struct devstore *s, const struct vp_observation *o)
-{
-    char sigs[VP_MAX_SIGNALS * VP_CODE_LEN];
-    struct vp_record rec;
-    vp_result res;
-    join_signals(o, sigs, sizeof(sigs));
-    res = ds_exec(s,
-                  "INSERT INTO observations(id, child_id, staff_id, signals, level, frequency,"
-                  " situation, note, parents_informed, consultation, consent_confirmed, retracted,"
-                  " corrects, device_time, catalog_version)"
-                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-                  "ssssbbbsbbbbsii", o->id, o->child_id, o->staff_id, sigs, o->level,
-                  (int)o->frequency, (int)o->situation, o->note, o->parents_informed ? 1 : 0,
-                  (int)o->consultation, o->consent_confirmed ? 1 : 0, o->retracted ? 1 : 0,
-                  o->corrects[0] ? o->corrects : NULL, o->device_time_ms, o->catalog_version);
-    if (res)
-        return res;
-    rec.type = VP_REC_OBSERVATION;
-    rec.u.obs = *o;
-    return ds_outbox_add(s, &rec, o->child_id, NULL);
-}
-
-static vp_result child_and_staff_exist(struct devstore *s, const struct vp_observation *o)
-{
-    int64_t n = 0;
-    vp_result res = ds_query_int(s, &n,
-                                 "SELECT (SELECT count(*) FROM children WHERE id = ?1)"
-                                 " * (SELECT count(*) FROM staff WHERE id = ?2)",
-                                 "ss", o->child_id, o->staff_id);
-    return res ? res : n ? VP_OK : VP_ERR_CONSTRAINT;
-}
-
-vp_result devstore_observation_record(struct devstore *s, struct vp_observation *obs)
-{
-    struct vp_observation o = *obs;
-    const struct vp_catalog *cat;
-    vp_result res;
-    o.corrects[0] = '\0';
-    o.retracted = false;
-    res = validate_observation(s, &o);
-    if (!res)
-        res = ds_begin(s);
-    if (res)
-        return res;
-    res = child_and_staff_exist(s, &o);
-    if (!res)
-        res = ds_new_id(s, o.id);
-    if (!res)
-        res = ds_catalog(s, &cat);
-    if (!res) {
-        o.catalog_version = cat->version;
-        o.device_time_ms = vp_now_ms();
-        res = insert_observation(s, &o);
-    }
-    res = ds_finish(s, res);
-    if (!res)
-        *obs = o;
-    return res;
-}
-
-static void read_observation(sqlite3_stmt *st, void *item)
-{
-    struct vp_observation *o = item;
-    char sigs[VP_MAX_SIGNALS * VP_CODE_LEN];
-    memset(o, 0, sizeof(*o));
-    ds_col_text(st, 0, o->id, sizeof(o->id));
-    ds_col_text(st, 1, o->child_id, sizeof(o->child_id));
-    ds_col_text(st, 2, o->staff_id, sizeof(o->staff_id));
-    ds_col_text(st, 3, sigs, sizeof(sigs));
-    split_signals(sigs, o);
-    o->level = sqlite3_column_int(st, 4);
-    o->frequency = (enum vp_frequency)sqlite3_column_int(st, 5);
-    o->situation = (enum vp_situation)sqlite3_column_int(st, 6);
-    ds_col_text(st, 7, o->note, sizeof(o->note));
-    o->parents_informed = sqlite3_column_int(st, 8) != 0;
-    o->consultation = (enum vp_consultation)sqlite3_column_int(st, 9);
-    o->consent_confirmed = sqlite3_column_int(st, 10) != 0;
-    o->retracted = sqlite3_column_int(st, 11) != 0;
-    ds_col_text(st, 12, o->corrects, sizeof(o->corrects));
-    o->device_time_ms = sqlite3_column_int64(st, 13);
-    o->catalog_version = sqlite3_column_int64(st, 14);
-}
-
-#define OBS_COLUMNS                                                                                \
-    "o.id, o.child_id, o.staff_id, o.signals, o.level, o.frequency, o.situation, o.note,"          \
-    " o.parents_informed, o.consultation, o.consent_confirmed, o.retracted, o.corrects,"           \
-    " o.device_time, o.catalog_version"
-
-vp_result devstore_observation_get(struct devstore *s, const char *id, struct vp_observation *out)
-{
-    return ds_get_one(
-        s, ds_prepare(s, "SELECT " OBS_COLUMNS " FROM observations o WHERE o.id = ?1", "s", id),
-        sizeof(*out), read_observation, out);
-}
-
-vp_result devstore_observation_amend(struct devstore *s, const char *id,
-                                     const struct vp_observation *obs, char new_id_out[VP_UUID_LEN])
-{
-    struct vp_observation old, o = *obs;
-    char state[16];
-    vp_result res = validate_observation(s, &o);
-    if (!res)
-        res = ds_begin(s);
-    if (res)
-        return res;
-    res = devstore_observation_get(s, id, &old);
-    if (!res && (strcmp(old.child_id, o.child_id) != 0 || old.retracted))
-        res = VP_ERR_INVALID;
-    if (!res)
-        res = outbox_state(s, id, state, sizeof(state));
-    if (res)
-        goto done;
-    o.retracted = false;
-    o.catalog_version = old.catalog_version;
-    if (!strcmp(state, "pending")) {
-        /* it never left the tablet: change it in place, keeping its id and time */
-        vp_strlcpy(o.id, old.id, sizeof(o.id));
-        vp_strlcpy(o.corrects, old.corrects, sizeof(o.corrects));
-        o.device_time_ms = old.device_time_ms;
-        res = ds_exec(s, "DELETE FROM outbox WHERE record_id = ?1 AND state = 'pending'", "s", id);
-        if (!res)
-            res = ds_exec(s, "DELETE FROM observations WHERE id = ?1", "s", id);
-    } else {
-        /* it left (or may have): a correction record names it */
-        res = ds_new_id(s, o.id);
-        vp_strlcpy(o.corrects, old.id, sizeof(o.corrects));
-        o.device_time_ms = vp_now_ms();
-    }
-    if (!res)
-        res = insert_observation(s, &o);
-done:
-    res = ds_finish(s, res);
-    if (!res && new_id_out)
-        memcpy(new_id_out, o.id, VP_UUID_LEN);
-    return res;
-}
-
-vp_result devstore_observation_undo(struct devstore *s, const char *id, const char *staff_id)
-{
-    struct vp_observation old, o;
-    char state[16];
-    vp_result res;
-    if (!vp_uuid_valid(staff_id))
-        return VP_ERR_INVALID;
-    res = ds_begin(s);
-    if (!res)
-        res = devstore_observation_get(s, id, &old);
-    if (!res)
-        res = outbox_state(s, id, state, sizeof(state));
-    if (res)
-        return ds_finish(s, res);
-    if (!strcmp(state, "pending")) {
-        res = ds_exec(s, "DELETE FROM outbox WHERE record_id = ?1 AND state = 'pending'", "s", id);
-        if (!res)
-            res = ds_exec(s, "DELETE FROM observations WHERE id = ?1", "s", id);
-        return ds_finish(s, res);
-    }
-    memset(&o, 0, sizeof(o));
-    vp_strlcpy(o.child_id, old.child_id, sizeof(o.child_id));
-    vp_strlcpy(o.staff_id, staff_id, sizeof(o.staff_id));
-    vp_strlcpy(o.corrects, old.id, sizeof(o.corrects));
-    o.level = old.level;
-    o.retracted = true;
-    o.catalog_version = old.catalog_version;
-    o.device_time_ms = vp_now_ms();
-    res = ds_new_id(s, o.id);
-    if (!res)
-        res = insert_observation(s, &o);
-    return ds_finish(s, res);
-}
-
-static void read_obs_item(sqlite3_stmt *st, void *item)
-{
-    struct dev_obs_item *it = item;
-    read_observation(st, &it->obs);
-    ds_col_text(st, 15, it->staff_name, sizeof(it->staff_name));
-}
-
-vp_result devstore_child_observations(struct devstore *s, const char *child_id, size_t limit,
-                                      struct dev_obs_item **out, size_t *n)
-{
-    sqlite3_stmt *st =
-        ds_prepare(s,
-                   "SELECT " OBS_COLUMNS ", coalesce(st.display_name, '') FROM observations o"
-                   " LEFT JOIN staff st ON st.id = o.staff_id"
-                   " WHERE o.child_id = ?1 AND o.retracted = 0"
-                   " AND NOT EXISTS (SELECT 1 FROM observations c WHERE c.corrects = o.id)"
-                   " ORDER BY o.id DESC LIMIT ?2",
-                   "si", child_id, (int64_t)limit);
-    return ds_collect(s, st, sizeof(**out), read_obs_item, (void **)out, n);
 }
 
 /* ---- advice and cases ---- */
@@ -373,17 +106,25 @@ vp_result devstore_advice_mark_read(struct devstore *s, const char *advice_id, c
 
 /* ---- stats, batches, results ---- */
 
+/* A row is settled (offered to batches) once its hold has passed; a hold
+ * further away than twice the window means the clock went back. ?1 = now. */
+#define SETTLED "(hold_until <= ?1 OR hold_until > ?1 + 240000)"
+#define WAITING "state IN ('pending', 'in_flight')"
+_Static_assert(DEV_SETTLE_MS == 120000, "SETTLED spells 2 * DEV_SETTLE_MS out");
+
 vp_result devstore_outbox_stats(struct devstore *s, struct dev_outbox_stats *o)
 {
     sqlite3_stmt *st = ds_prepare(
         s,
-        "SELECT coalesce(sum(state IN ('pending', 'in_flight')), 0),"
+        "SELECT coalesce(sum(" WAITING " AND " SETTLED "), 0),"
         " coalesce(sum(state = 'in_flight'), 0), coalesce(sum(state = 'quarantined'), 0),"
         " coalesce(sum(state = 'acked'), 0),"
-        " coalesce(min(CASE WHEN state IN ('pending', 'in_flight') THEN created_at END), 0),"
-        " coalesce(sum(state IN ('pending', 'in_flight') AND type = 'observation'), 0)"
+        " coalesce(min(CASE WHEN " WAITING " THEN created_at END), 0),"
+        " count(DISTINCT CASE WHEN " WAITING " AND type = 'observation' THEN entity_id END),"
+        " count(DISTINCT CASE WHEN state = 'pending' AND NOT " SETTLED " AND type = 'observation'"
+        "   THEN entity_id END)"
         " FROM outbox",
-        NULL);
+        "i", vp_now_ms());
     bool row;
     vp_result res;
     memset(o, 0, sizeof(*o));
@@ -396,7 +137,8 @@ vp_result devstore_outbox_stats(struct devstore *s, struct dev_outbox_stats *o)
         o->quarantined = sqlite3_column_int64(st, 2);
         o->acked = sqlite3_column_int64(st, 3);
         o->oldest_pending_ms = sqlite3_column_int64(st, 4);
-        o->pending_observations = sqlite3_column_int64(st, 5);
+        o->pending_signals = sqlite3_column_int64(st, 5);
+        o->unsettled_signals = sqlite3_column_int64(st, 6);
     }
     sqlite3_reset(st);
     return res;
@@ -444,10 +186,11 @@ static vp_result read_batch(struct devstore *s, const char *batch_id, struct dev
 static vp_result freeze_batch(struct devstore *s, size_t max_records, size_t max_bytes,
                               char batch_id[VP_UUID_LEN], bool *any)
 {
+    int64_t now = vp_now_ms();
     sqlite3_stmt *st = ds_prepare(s,
                                   "SELECT seq, length(payload) FROM outbox WHERE state = 'pending'"
-                                  " ORDER BY seq LIMIT ?1",
-                                  "i", (int64_t)max_records);
+                                  " AND " SETTLED " ORDER BY seq LIMIT ?2",
+                                  "ii", now, (int64_t)max_records);
     int64_t last_seq = -1;
     size_t bytes = 16, count = 0;
     bool row = true;
@@ -468,10 +211,12 @@ static vp_result freeze_batch(struct devstore *s, size_t max_records, size_t max
         return res;
     *any = true;
     vp_uuid4(batch_id);
+    /* ever_sent stays set for good: from now on the centre may have it */
     return ds_exec(s,
-                   "UPDATE outbox SET state = 'in_flight', batch_id = ?1"
-                   " WHERE state = 'pending' AND seq <= ?2",
-                   "si", batch_id, last_seq);
+                   "UPDATE outbox SET state = 'in_flight', batch_id = ?2, ever_sent = 1,"
+                   " hold_until = 0"
+                   " WHERE state = 'pending' AND " SETTLED " AND seq <= ?3",
+                   "isi", now, batch_id, last_seq);
 }
 
 vp_result devstore_batch_take(struct devstore *s, size_t max_records, size_t max_bytes,
@@ -514,7 +259,7 @@ vp_result devstore_batch_finish(struct devstore *s, const char *batch_id,
         const struct dev_push_result *r = &results[i];
         if (!r->id)
             continue;
-        if (r->status == DEV_PUSH_STORED || r->status == DEV_PUSH_DUPLICATE)
+        if (r->status == VP_PUSH_STORED || r->status == VP_PUSH_DUPLICATE)
             res = ds_exec(s,
                           "UPDATE outbox SET state = 'acked', acked_at = ?3, reason = NULL"
                           " WHERE record_id = ?1 AND batch_id = ?2 AND state = 'in_flight'",
@@ -526,7 +271,7 @@ vp_result devstore_batch_finish(struct devstore *s, const char *batch_id,
                           "sss", r->id, batch_id,
                           r->reason && *r->reason
                               ? r->reason
-                              : (r->status == DEV_PUSH_CONFLICT ? "conflict" : "rejected"));
+                              : (r->status == VP_PUSH_CONFLICT ? "conflict" : "rejected"));
     }
     if (!res)
         res = ds_exec(s,
@@ -563,8 +308,8 @@ vp_result devstore_outbox_requeue_all(struct devstore *s, const char *new_epoch)
                       " WHERE state IN ('acked', 'in_flight')",
                       NULL);
     if (!res)
-        res = ds_exec(s, "UPDATE sync_state SET cursor = 0, server_epoch = ?1 WHERE id = 1", "s",
-                      new_epoch ? new_epoch : "");
+        res = ds_exec(s, "UPDATE sync_state SET pull_cursor = '', server_epoch = ?1 WHERE id = 1",
+                      "s", new_epoch ? new_epoch : "");
     return ds_finish(s, res);
 }
 

@@ -150,12 +150,24 @@ static vp_result apply_one(struct devstore *s, const struct vp_change *c)
 }
 
 vp_result devstore_apply_changes(struct devstore *s, const struct vp_change *changes, size_t n,
-                                 int64_t next_cursor)
+                                 const char *next_cursor)
 {
-    vp_result res = ds_begin(s);
-    for (size_t i = 0; !res && i < n; i++)
+    vp_result res;
+    bool erased = false;
+    if (!vp_cursor_valid(next_cursor))
+        return VP_ERR_INVALID;
+    res = ds_begin(s);
+    for (size_t i = 0; !res && i < n; i++) {
         res = apply_one(s, &changes[i]);
+        erased = erased || changes[i].type == VP_CHG_ERASE;
+    }
     if (!res)
-        res = ds_exec(s, "UPDATE sync_state SET cursor = ?1 WHERE id = 1", "i", next_cursor);
-    return ds_finish(s, res);
+        res = ds_exec(s, "UPDATE sync_state SET pull_cursor = ?1 WHERE id = 1", "s", next_cursor);
+    res = ds_finish(s, res);
+    /* secure_delete zeroed the rows in the database; the WAL still holds the
+     * old pages until it is checkpointed and truncated */
+    if (!res && erased &&
+        sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK)
+        vp_warn("devstore: the log after an erasure is not emptied yet: %s", sqlite3_errmsg(s->db));
+    return res;
 }

@@ -132,5 +132,43 @@ static const char migration_1[] =
     "  last_server_time INTEGER NOT NULL DEFAULT 0);"
     "INSERT INTO sync_state(id) VALUES (1);";
 
-const char *const ds_migrations[] = { migration_1 };
+/* Issue 9: a signal is one thing with versions, and a new one settles
+ * before it travels.
+ *  - observations.signal_id: the signal's first record, found by following
+ *    each corrects chain back (a chain whose start was purged ends at the
+ *    oldest id it still names);
+ *  - outbox.entity_id of an observation: its signal_id (the "entity" its
+ *    versions are about, so the outbox counts signals);
+ *  - outbox.ever_sent: the sticky "was frozen into a batch" mark. Rows in
+ *    flight, acknowledged or quarantined get it now; a pending row that was
+ *    requeued by an epoch change before this version cannot be told apart
+ *    from a new one and keeps 0;
+ *  - outbox.hold_until: wall-clock ms until which a row is held back from
+ *    batches (0 = settled). Existing rows are settled. */
+static const char migration_2[] =
+    "ALTER TABLE observations ADD COLUMN signal_id TEXT;"
+    "WITH RECURSIVE chain(id, root) AS ("
+    "  SELECT id, coalesce(corrects, id) FROM observations"
+    "   WHERE corrects IS NULL OR corrects NOT IN (SELECT id FROM observations)"
+    "  UNION ALL"
+    "  SELECT o.id, c.root FROM observations o JOIN chain c ON o.corrects = c.id)"
+    " UPDATE observations SET signal_id = (SELECT root FROM chain WHERE chain.id = "
+    "observations.id);"
+    "UPDATE observations SET signal_id = id WHERE signal_id IS NULL;"
+    "CREATE INDEX observations_signal ON observations(signal_id, id);"
+    "ALTER TABLE outbox ADD COLUMN ever_sent INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE outbox ADD COLUMN hold_until INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE outbox SET ever_sent = 1 WHERE state IN ('in_flight', 'acked', 'quarantined');"
+    "UPDATE outbox SET entity_id ="
+    " (SELECT signal_id FROM observations WHERE observations.id = outbox.record_id)"
+    " WHERE type = 'observation';";
+
+/* Protocol 2: the pull cursor is opaque text the server gave (sync_state.cursor,
+ * an integer, is no longer used). */
+static const char migration_3[] =
+    "ALTER TABLE sync_state ADD COLUMN pull_cursor TEXT NOT NULL DEFAULT '';"
+    "UPDATE sync_state SET pull_cursor = CASE WHEN cursor > 0 THEN CAST(cursor AS TEXT)"
+    " ELSE '' END;";
+
+const char *const ds_migrations[] = { migration_1, migration_2, migration_3 };
 const int ds_migration_count = (int)(sizeof(ds_migrations) / sizeof(ds_migrations[0]));

@@ -10,7 +10,8 @@
  * Touch first: a control shows its pressed look on finger-down, acts on
  * finger-up inside the same control, and a slide off the control cancels it.
  * Mouse input (left button) takes the same path; there is no hover. SDL's
- * touch<->mouse emulation is switched off so one tap never acts twice.
+ * touch<->mouse emulation is switched off so one tap never acts twice, and
+ * a second tap on the same control within UI_DOUBLE_TAP_MS is ignored.
  *
  * Coordinates are logical points (the window size); the renderer's output
  * size may be larger (high DPI): shapes and text are drawn at output
@@ -135,6 +136,14 @@ int ui_wrap_height(struct ui *ui, int w, int font, const char *text, int max_lin
  * content afterwards. action must be > 0. */
 void ui_control(struct ui *ui, struct ui_rect r, const struct ui_style *st, int action, int arg,
                 const char *label, const char *keychar);
+/* Two taps on the same control (same action and arg) within
+ * UI_DOUBLE_TAP_MS count once: a quick double tap on a chip must not save
+ * and then undo. Keys of the keyboard and the PIN pad are exempt ("1122",
+ * "Daan"): their builders call ui_allow_repeat(). */
+#define UI_DOUBLE_TAP_MS 400
+/* The control added last may be tapped again at once. */
+void ui_allow_repeat(struct ui *ui);
+
 /* A control with its label centred (or left-aligned with padding). */
 void ui_button(struct ui *ui, struct ui_rect r, const struct ui_style *st, int action, int arg,
                const char *label, enum ui_align align);

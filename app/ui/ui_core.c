@@ -4,6 +4,7 @@
 #include "ui_internal.h"
 #include "vp_alloc.h"
 #include "vp_str.h"
+#include "vp_time.h"
 #include <string.h>
 
 static void update_size(struct ui *ui)
@@ -243,6 +244,16 @@ void ui_control(struct ui *ui, struct ui_rect r, const struct ui_style *st, int 
     it->key = intern(ui, keychar);
 }
 
+void ui_allow_repeat(struct ui *ui)
+{
+    size_t i = ui->nitems;
+    while (i-- > 0)
+        if (ui->items[i].kind == IT_CONTROL) {
+            ui->items[i].repeat_ok = true;
+            return;
+        }
+}
+
 void ui_button(struct ui *ui, struct ui_rect r, const struct ui_style *st, int action, int arg,
                const char *label, enum ui_align align)
 {
@@ -312,6 +323,7 @@ static bool pointer_down(struct ui *ui, int x, int y)
     if (it) {
         ui->pressed_action = it->action;
         ui->pressed_arg = it->arg;
+        ui->pressed_repeat_ok = it->repeat_ok;
         ui->pressed_rect = it->r;
     }
     return ui->pressed;
@@ -328,6 +340,22 @@ static bool pointer_move(struct ui *ui, int x, int y)
     return false;
 }
 
+/* The second tap of a double tap on the same control (not a key). */
+static bool double_tap(struct ui *ui)
+{
+    int64_t now = vp_mono_ms();
+    /* last_action is 0 before the first tap (actions are > 0); app time
+     * may be negative in tests that set the clock back */
+    bool twice = !ui->pressed_repeat_ok && ui->pressed_action == ui->last_action &&
+                 ui->pressed_arg == ui->last_arg && now - ui->last_action_ms < UI_DOUBLE_TAP_MS;
+    if (!twice) {
+        ui->last_action = ui->pressed_action;
+        ui->last_arg = ui->pressed_arg;
+        ui->last_action_ms = now;
+    }
+    return twice;
+}
+
 static bool pointer_up(struct ui *ui, int x, int y)
 {
     bool was = ui->pressed;
@@ -335,6 +363,8 @@ static bool pointer_up(struct ui *ui, int x, int y)
     ui->pressed = false;
     if (!was || !inside(ui->pressed_rect, x, y))
         return was;
+    if (double_tap(ui))
+        return true; /* counted once already */
     if (ui->q_len < UI_ACTION_QUEUE) {
         int slot = (ui->q_head + ui->q_len) % UI_ACTION_QUEUE;
         ui->q_action[slot] = ui->pressed_action;

@@ -30,6 +30,7 @@ struct ui_item {
     int font;
     size_t text, label, key;
     int action, arg;
+    bool repeat_ok; /* a key: may be tapped again at once */
 };
 
 struct ui_font_slot {
@@ -80,7 +81,12 @@ struct ui {
     int px, py;
     bool pressed;
     int pressed_action, pressed_arg;
+    bool pressed_repeat_ok;
     struct ui_rect pressed_rect;
+
+    /* the last action a tap produced, to count a double tap once */
+    int last_action, last_arg;
+    int64_t last_action_ms; /* vp_mono_ms() */
 
     int q_action[UI_ACTION_QUEUE], q_arg[UI_ACTION_QUEUE];
     int q_head, q_len;

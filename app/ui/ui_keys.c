@@ -173,6 +173,7 @@ void ui_keyboard_build(struct ui *ui, const struct ui_keyboard *kb, const struct
             st = &on;
         ui_control(ui, r, st, action, i, label,
                    k->kind == K_CHAR || k->kind == K_SPACE ? text : NULL);
+        ui_allow_repeat(ui); /* "Daan": a key may be tapped twice at once */
         ui_text_in(ui, r, k->kind == K_SPACE ? UI_F_SUB : st->font,
                    k->kind == K_SPACE ? UI_C_INK2 : st->text, UI_CENTER, label);
         col += k->span;
@@ -221,14 +222,18 @@ void ui_pinpad_build(struct ui *ui, struct ui_rect area, int action, const char 
         if (i < 9) {
             digit[0] = (char)('1' + i);
             ui_control(ui, r, &key, action, i + 1, digit, digit);
+            ui_allow_repeat(ui); /* "1122" */
             ui_text_in(ui, r, key.font, key.text, UI_CENTER, digit);
         } else if (i == 9) {
             ui_button(ui, r, &clr, action, UI_PIN_CLEAR, clear_label, UI_CENTER);
+            ui_allow_repeat(ui);
         } else if (i == 10) {
             ui_control(ui, r, &key, action, 0, "0", "0");
+            ui_allow_repeat(ui);
             ui_text_in(ui, r, key.font, key.text, UI_CENTER, "0");
         } else {
             ui_button(ui, r, &ok, action, UI_PIN_OK, ok_label, UI_CENTER);
+            ui_allow_repeat(ui);
         }
     }
 }

@@ -15,14 +15,17 @@
 void capp_init(struct capp *app, struct cstore *store, const struct capp_options *opt)
 {
     double per_min = opt && opt->device_rate_per_min > 0 ? opt->device_rate_per_min : 1200;
+    const unsigned char *secret = opt ? opt->secret : NULL;
     memset(app, 0, sizeof(*app));
     app->store = store;
     /* a burst of a sixth of a minute's budget: a tablet back online drains at once */
-    app->device_rate = climit_new(per_min / 60.0, per_min / 6.0 < 3 ? 3 : per_min / 6.0);
+    app->device_rate = climit_new(per_min / 60.0, per_min / 6.0 < 3 ? 3 : per_min / 6.0, secret);
     /* five wrong passwords per account, then one try a minute */
-    app->login_account = climit_new(1.0 / 60.0, 5);
+    app->login_account = climit_new(1.0 / 60.0, 5, secret);
     /* twenty wrong passwords per address, then one every ten seconds */
-    app->login_ip = climit_new(1.0 / 10.0, 20);
+    app->login_ip = climit_new(1.0 / 10.0, 20, secret);
+    /* a refused login costs no disk write beyond one audit entry a minute */
+    app->audit_refused = climit_new(1.0 / 60.0, 1, secret);
     app->session_idle_ms = 30 * MINUTE_MS;
     app->session_abs_ms = 12 * 60 * MINUTE_MS;
     atomic_store(&app->stopping, false);
@@ -33,6 +36,7 @@ void capp_release(struct capp *app)
     climit_free(app->device_rate);
     climit_free(app->login_account);
     climit_free(app->login_ip);
+    climit_free(app->audit_refused);
     memset(app, 0, sizeof(*app));
 }
 

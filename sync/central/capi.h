@@ -19,6 +19,7 @@ struct capp {
     struct climit *device_rate;   /* requests per device */
     struct climit *login_ip;      /* failed logins per client address */
     struct climit *login_account; /* failed logins per email */
+    struct climit *audit_refused; /* one "login_throttled" audit entry a minute per key */
     bool tls;
     atomic_bool stopping;
     int64_t session_idle_ms;
@@ -26,9 +27,10 @@ struct capp {
 };
 
 struct capp_options {
-    double device_rate_per_min; /* 0 = default (1200) */
-    int64_t signal_days;        /* retention of unlinked signals */
-    int64_t case_days;          /* retention of closed case files */
+    const unsigned char *secret; /* 32 bytes keying the throttles' hash (NULL: random) */
+    double device_rate_per_min;  /* 0 = default (1200) */
+    int64_t signal_days;         /* retention of unlinked signals */
+    int64_t case_days;           /* retention of closed case files */
 };
 
 void capp_init(struct capp *app, struct cstore *store, const struct capp_options *opt);

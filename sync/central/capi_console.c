@@ -4,11 +4,13 @@
  * live in the store; this file parses, calls and answers.
  */
 #include "capi.h"
+#include "vp_alloc.h"
 #include "vp_json.h"
 #include "vp_str.h"
 #include "vp_time.h"
 #include "vp_uuid.h"
 #include <ctype.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,21 +40,48 @@ static void lower(char *s)
         *s = (char)tolower((unsigned char)*s);
 }
 
+/* ---- login: throttled in one step, hashed on the worker pool ----
+ * Each attempt first takes a token from the account's and the address's
+ * budget (climit_take checks and records at once, so parallel attempts
+ * cannot all pass); a success gives them back. argon2id runs on the worker
+ * pool (chttp_defer), never on a request thread. */
+
+struct login_job {
+    struct cstore *store;
+    char *email, *password;
+    char account[256];
+    char addr_key[64];
+    vp_result res;
+    struct cstore_coach coach;
+};
+
 static bool login_allowed(struct chttp_req *req, struct chttp_resp *resp, const char *account)
 {
     int64_t now = vp_mono_ms();
-    int a = climit_peek(req->app->login_account, account, now);
-    int b = climit_peek(req->app->login_ip, req->ip, now);
+    int a = climit_take(req->app->login_account, account, now), b = 0;
+    if (!a && (b = climit_take(req->app->login_ip, req->addr_key, now)) != 0)
+        climit_give(req->app->login_account, account, now);
     if (!a && !b)
         return true;
     chttp_error(req, resp, 429, "rate_limited", NULL);
     resp->retry_after = a > b ? a : b;
-    cstore_audit(req->app->store, NULL, "login_throttled", NULL, NULL, NULL, req->ip, vp_now_ms());
+    /* audited once a minute per account and address: a flood of refusals
+     * must not turn into a flood of disk writes */
+    if (climit_take(req->app->audit_refused, a ? account : req->addr_key, now) == 0)
+        cstore_audit(req->app->store, NULL, "login_throttled", NULL, NULL, NULL, req->ip,
+                     vp_now_ms());
     return false;
 }
 
+/* The attempt did not count (it was not evaluated, or it succeeded). */
+static void login_refund(struct capp *app, const struct login_job *job)
+{
+    climit_give(app->login_account, job->account, vp_mono_ms());
+    climit_give(app->login_ip, job->addr_key, vp_mono_ms());
+}
+
 static void login_ok(struct chttp_req *req, struct chttp_resp *resp,
-                     const struct cstore_coach *coach, const char *account)
+                     const struct cstore_coach *coach, const struct login_job *job)
 {
     struct cstore_session sess;
     char sid[CSTORE_SID_LEN];
@@ -64,11 +93,43 @@ static void login_ok(struct chttp_req *req, struct chttp_resp *resp,
         chttp_store_error(req, resp, res);
         return;
     }
-    climit_reset(req->app->login_account, account);
+    climit_reset(req->app->login_account, job->account);
+    climit_give(req->app->login_ip, job->addr_key, vp_mono_ms());
     snprintf(resp->set_cookie, sizeof(resp->set_cookie),
              "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s", CAPI_SESSION_COOKIE, sid,
              (long long)(req->app->session_abs_ms / 1000), req->tls ? "; Secure" : "");
     me_answer(req, resp, coach, sess.csrf);
+}
+
+/* On the worker pool: the password check (argon2id). */
+static void login_work(void *ctx)
+{
+    struct login_job *job = ctx;
+    job->res = cstore_coach_login(job->store, job->email, job->password, &job->coach);
+}
+
+/* Back on a request thread: answer. */
+static void login_finish(struct chttp_req *req, struct chttp_resp *resp, void *ctx)
+{
+    struct login_job *job = ctx;
+    if (job->res == VP_OK) {
+        login_ok(req, resp, &job->coach, job);
+    } else if (job->res == VP_ERR_AUTH) {
+        cstore_audit(req->app->store, NULL, "login_failed", NULL, NULL, NULL, req->ip, vp_now_ms());
+        chttp_error(req, resp, 401, "unauthorized", vp_tr_in(req->lang, "api.login.failed"));
+    } else {
+        login_refund(req->app, job);
+        chttp_store_error(req, resp, job->res);
+    }
+}
+
+static void login_job_free(void *ctx)
+{
+    struct login_job *job = ctx;
+    sodium_memzero(job->password, strlen(job->password));
+    free(job->password);
+    free(job->email);
+    free(job);
 }
 
 static void login(struct chttp_req *req, struct chttp_resp *resp)
@@ -76,10 +137,8 @@ static void login(struct chttp_req *req, struct chttp_resp *resp)
     static const char *const keys[] = { "email", "password", NULL };
     struct vp_json_err err;
     const char *email = NULL, *password = NULL;
-    char account[256];
-    struct cstore_coach coach;
+    struct login_job *job;
     json_t *js;
-    vp_result res;
     if (!chttp_want_json(req, resp) || !(js = chttp_body_json(req, resp)))
         return;
     memset(&err, 0, sizeof(err));
@@ -90,23 +149,20 @@ static void login(struct chttp_req *req, struct chttp_resp *resp)
         json_decref(js);
         return;
     }
-    vp_strlcpy(account, email, sizeof(account));
-    lower(account);
-    if (login_allowed(req, resp, account)) {
-        res = cstore_coach_login(req->app->store, email, password, &coach);
-        if (res == VP_OK) {
-            login_ok(req, resp, &coach, account);
-        } else if (res == VP_ERR_AUTH) {
-            climit_take(req->app->login_account, account, vp_mono_ms());
-            climit_take(req->app->login_ip, req->ip, vp_mono_ms());
-            cstore_audit(req->app->store, NULL, "login_failed", NULL, NULL, NULL, req->ip,
-                         vp_now_ms());
-            chttp_error(req, resp, 401, "unauthorized", vp_tr_in(req->lang, "api.login.failed"));
-        } else {
-            chttp_store_error(req, resp, res);
-        }
-    }
+    job = vp_xcalloc(1, sizeof(*job));
+    job->store = req->app->store;
+    job->email = vp_xstrdup(email);
+    job->password = vp_xstrdup(password);
+    vp_strlcpy(job->account, email, sizeof(job->account));
+    lower(job->account);
+    vp_strlcpy(job->addr_key, req->addr_key, sizeof(job->addr_key));
     json_decref(js);
+    if (!login_allowed(req, resp, job->account)) {
+        login_job_free(job);
+    } else if (!chttp_defer(req, resp, login_work, login_finish, job, login_job_free)) {
+        login_refund(req->app, job); /* 429: the pool is full, nothing was evaluated */
+        login_job_free(job);
+    }
 }
 
 static void logout(struct chttp_req *req, struct chttp_resp *resp)
@@ -254,7 +310,7 @@ static bool read_edit(json_t *js, struct cstore_case_edit *e, struct vp_json_err
 static void invalid(struct chttp_req *req, struct chttp_resp *resp, const char *field)
 {
     char msg[200];
-    snprintf(msg, sizeof(msg), "%s (%s)", vp_tr_in(req->lang, "api.error.invalid"), field);
+    vp_snprintf(msg, sizeof(msg), "%s (%s)", vp_tr_in(req->lang, "api.error.invalid"), field);
     chttp_error(req, resp, 422, "invalid", msg);
 }
 

@@ -7,6 +7,7 @@
 #include "vp_alloc.h"
 #include "vp_fault.h"
 #include "vp_json.h"
+#include "vp_log.h"
 #include "vp_str.h"
 #include "vp_time.h"
 #include "vp_wire.h"
@@ -62,19 +63,21 @@ static void enroll(struct chttp_req *req, struct chttp_resp *resp)
     if (!vp_json_only_keys(js, keys, &err) || !vp_json_get_str(js, "code", true, 32, &code, &err) ||
         !vp_json_get_str(js, "device_name", false, 80, &name, &err)) {
         chttp_error(req, resp, 422, "invalid", NULL);
-    } else if ((wait = climit_peek(req->app->login_ip, req->ip, vp_mono_ms())) != 0) {
+    } else if ((wait = climit_take(req->app->login_ip, req->addr_key, vp_mono_ms())) != 0) {
+        /* taken before trying, given back unless the code was wrong: one step */
         chttp_error(req, resp, 429, "rate_limited", NULL);
         resp->retry_after = wait;
     } else if ((res = cstore_device_enroll(req->app->store, code, name, vp_now_ms(), &dev, &loc,
                                            token)) == VP_OK) {
+        climit_give(req->app->login_ip, req->addr_key, vp_mono_ms());
         enroll_answer(req, resp, &dev, &loc, token);
     } else if (res == VP_ERR_AUTH || res == VP_ERR_REFUSED) {
-        climit_take(req->app->login_ip, req->ip, vp_mono_ms());
         if (res == VP_ERR_AUTH)
             chttp_error(req, resp, 401, "unauthorized", vp_tr_in(req->lang, "api.enroll.unknown"));
         else
             chttp_error(req, resp, 410, "gone", NULL);
     } else {
+        climit_give(req->app->login_ip, req->addr_key, vp_mono_ms());
         chttp_store_error(req, resp, res);
     }
     json_decref(js);
@@ -97,18 +100,16 @@ static bool read_items(struct chttp_req *req, struct chttp_resp *resp, struct cs
 static void push_answer(struct chttp_req *req, struct chttp_resp *resp,
                         const struct cstore_item *items, size_t n, int64_t now)
 {
-    json_t *o = json_object(), *results = json_array();
+    struct vp_push_answer a = { .n = n, .server_time_ms = now };
+    a.results = vp_xcalloc(n ? n : 1, sizeof(*a.results));
     for (size_t i = 0; i < n; i++) {
-        json_t *r = json_pack("{s:s,s:s}", "id", items[i].id, "status",
-                              cstore_status_name(items[i].status));
-        if (items[i].status == CSTORE_CONFLICT || items[i].status == CSTORE_REJECTED)
-            json_object_set_new(r, "reason", json_string(items[i].reason));
-        json_array_append_new(results, r);
+        vp_strlcpy(a.results[i].id, items[i].id, sizeof(a.results[i].id));
+        a.results[i].status = items[i].status;
+        vp_push_result_set_reason(&a.results[i], items[i].reason);
     }
-    json_object_set_new(o, "results", results);
-    add_time(o, "server_time", now);
-    json_object_set_new(o, "server_epoch", json_string(cstore_epoch(req->app->store)));
-    chttp_json(resp, 200, o);
+    vp_strlcpy(a.server_epoch, cstore_epoch(req->app->store), sizeof(a.server_epoch));
+    chttp_json(resp, 200, vp_push_answer_to_json(&a));
+    free(a.results);
 }
 
 static void push(struct chttp_req *req, struct chttp_resp *resp)
@@ -143,34 +144,68 @@ static void push(struct chttp_req *req, struct chttp_resp *resp)
 
 /* ---- pull ---- */
 
-static void pull(struct chttp_req *req, struct chttp_resp *resp)
+/* Answers one page after req's cursor; notes the heartbeat if one came. */
+static void pull_page(struct chttp_req *req, struct chttp_resp *resp,
+                      const struct vp_pull_request *pr)
 {
-    const char *since_s = chttp_query(req, "since"), *limit_s = chttp_query(req, "limit");
-    int64_t since, limit, next;
-    bool more;
+    struct vp_buf changes = VP_BUF_INIT;
+    struct vp_pull_meta m = { .server_time_ms = vp_now_ms() };
     vp_result res;
-    if (!cpull_parse(since_s, limit_s, &since, &limit)) {
+    if (pr->has_heartbeat &&
+        (res = cstore_device_heartbeat(req->app->store, req->device.id, &pr->heartbeat,
+                                       m.server_time_ms)) != VP_OK)
+        vp_warn("central: could not keep a heartbeat: %s", vp_result_name(res));
+    res = cstore_pull(req->app->store, req->device.location_id, pr->since, (int)pr->limit, &changes,
+                      m.cursor, &m.more);
+    if (res == VP_ERR_INVALID) {
+        chttp_error(req, resp, 400, "malformed", vp_tr_in(req->lang, "api.pull.cursor"));
+    } else if (res) {
+        chttp_store_error(req, resp, res);
+    } else {
+        vp_strlcpy(m.server_epoch, cstore_epoch(req->app->store), sizeof(m.server_epoch));
+        resp->status = 200;
+        resp->content_type = "application/json";
+        vp_pull_page_write(&resp->body, changes.data, changes.len, &m);
+    }
+    vp_buf_release(&changes);
+}
+
+/* Protocol 1: GET ?since=N&limit=M, no heartbeat. */
+static void pull_get(struct chttp_req *req, struct chttp_resp *resp)
+{
+    const char *since = chttp_query(req, "since"), *limit = chttp_query(req, "limit");
+    struct vp_pull_request pr = { .limit = 500 };
+    if ((since && !vp_cursor_valid(since)) ||
+        (limit && !vp_parse_i64(limit, 1, VP_PULL_MAX_LIMIT, &pr.limit))) {
         chttp_error(req, resp, 400, "malformed", NULL);
         return;
     }
-    resp->content_type = "application/json";
-    vp_buf_adds(&resp->body, "{\"changes\":");
-    res = cstore_pull(req->app->store, req->device.location_id, since, (int)limit, &resp->body,
-                      &next, &more);
-    if (res) {
-        chttp_store_error(req, resp, res);
+    vp_strlcpy(pr.since, since ? since : "", sizeof(pr.since));
+    pull_page(req, resp, &pr);
+}
+
+/* Protocol 2: POST {"since","limit","heartbeat"}. */
+static void pull_post(struct chttp_req *req, struct chttp_resp *resp)
+{
+    struct vp_pull_request pr;
+    struct vp_json_err err;
+    json_t *js;
+    if (!chttp_want_json(req, resp) || !(js = chttp_body_json(req, resp)))
         return;
-    }
-    vp_buf_addf(&resp->body, ",\"next\":%lld,\"more\":%s,\"server_epoch\":\"%s\"}", (long long)next,
-                more ? "true" : "false", cstore_epoch(req->app->store));
-    resp->status = 200;
+    memset(&err, 0, sizeof(err));
+    if (vp_pull_request_from_json(js, &pr, &err))
+        pull_page(req, resp, &pr);
+    else
+        chttp_error(req, resp, 422, "invalid", NULL);
+    json_decref(js);
 }
 
 static const struct chttp_route device_routes[] = {
     { "GET", "/healthz", CHTTP_PUBLIC, healthz },
     { "POST", "/api/v1/enroll", CHTTP_PUBLIC, enroll },
     { "POST", "/api/v1/sync/push", CHTTP_DEVICE, push },
-    { "GET", "/api/v1/sync/pull", CHTTP_DEVICE, pull },
+    { "GET", "/api/v1/sync/pull", CHTTP_DEVICE, pull_get },
+    { "POST", "/api/v1/sync/pull", CHTTP_DEVICE, pull_post },
 };
 
 void capi_device_register(void)

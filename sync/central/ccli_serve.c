@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #define DEFAULT_LISTEN "127.0.0.1:8420"
 #define PEM_MAX        (256 * 1024)
@@ -51,6 +52,33 @@ static bool read_pem(const char *path, struct vp_buf *out)
     return false;
 }
 
+/* --header-timeout S, --body-timeout S (1-600), --connections-per-address N (1-1000). */
+static bool read_limits(const struct ccli_args *a, struct chttp_config *cfg)
+{
+    int64_t h = CHTTP_HEADER_MS / 1000, b = CHTTP_BODY_MS / 1000, n = CHTTP_PER_IP;
+    if ((a->header_timeout && !vp_parse_i64(a->header_timeout, 1, 600, &h)) ||
+        (a->body_timeout && !vp_parse_i64(a->body_timeout, 1, 600, &b)) ||
+        (a->per_address && !vp_parse_i64(a->per_address, 1, 1000, &n))) {
+        ccli_say_error("central.usage.limits", NULL);
+        return false;
+    }
+    cfg->header_ms = (int)h * 1000;
+    cfg->body_ms = (int)b * 1000;
+    cfg->per_ip_connections = (unsigned)n;
+    return true;
+}
+
+/* Room for every connection the server may hold: the soft limit on open
+ * files goes up to the hard one (a service's soft limit is often 1024). */
+static void raise_file_limit(void)
+{
+    struct rlimit r;
+    if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max && r.rlim_cur < 65536) {
+        r.rlim_cur = r.rlim_max < 65536 ? r.rlim_max : 65536;
+        setrlimit(RLIMIT_NOFILE, &r);
+    }
+}
+
 static bool read_config(const struct ccli_args *a, struct chttp_config *cfg, char *host,
                         size_t hsize, struct vp_buf *cert, struct vp_buf *key)
 {
@@ -69,6 +97,8 @@ static bool read_config(const struct ccli_args *a, struct chttp_config *cfg, cha
         }
         cfg->threads = (unsigned)v;
     }
+    if (!read_limits(a, cfg))
+        return false;
     if (!a->tls_cert != !a->tls_key) {
         ccli_say_error("central.usage.tls", NULL);
         return false;
@@ -155,6 +185,7 @@ int ccli_serve(const struct ccli_args *a)
     struct cstore *st = NULL;
     char host[256], *dir;
     sigset_t set;
+    unsigned char secret[32];
     int64_t rate = 0;
     int status = CCLI_USAGE;
     vp_result res;
@@ -174,16 +205,21 @@ int ccli_serve(const struct ccli_args *a)
     sigaddset(&set, SIGINT);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
+    raise_file_limit();
     dir = vp_data_dir(a->data);
     res = cstore_open(dir, &st);
+    if (!res && (res = vp_secret_load(dir, CCLI_SECRET_FILE, secret)) != VP_OK)
+        cstore_close(st);
     free(dir);
     if (res) {
         status = ccli_fail(res);
         goto out;
     }
+    opt.secret = secret;
     status = serve_until_signal(st, &cfg, &opt);
     cstore_close(st);
 out:
+    sodium_memzero(secret, sizeof(secret));
     if (key.len)
         sodium_memzero(key.data, key.len);
     vp_buf_release(&cert);

@@ -98,7 +98,7 @@ static vp_result seed_staff(struct cstore *st, const char *loc, struct vp_uuid7 
     vp_strlcpy(rec.u.staff.display_name, name, sizeof(rec.u.staff.display_name));
     rec.u.staff.role = role;
     if (crypto_pwhash_str(rec.u.staff.pin_hash, pin, strlen(pin), PIN_OPSLIMIT, PIN_MEMLIMIT) != 0)
-        abort(); /* out of memory */
+        vp_out_of_memory("argon2id");
     rec.u.staff.device_time_ms = vp_now_ms();
     return cstore_location_seed(st, loc, &rec, vp_now_ms());
 }

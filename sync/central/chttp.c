@@ -1,8 +1,10 @@
 /*
- * chttp.c - the libmicrohttpd server: per-connection body collection with
- * caps, gzip decoding, routing, answers with security headers, stop.
+ * chttp.c - what handlers use (query, headers, JSON answers and errors),
+ * routing, and gzip decoding. The server itself (connections, deadlines,
+ * answers, start and stop) is chttp_conn.c.
  */
 #include "chttp.h"
+#include "chttp_int.h"
 #include "capi.h"
 #include "vp_alloc.h"
 #include "vp_i18n.h"
@@ -32,23 +34,6 @@ void chttp_routes_add(const struct chttp_route *list, size_t n)
         routes[nroutes++] = &list[i];
 }
 
-struct chttp_server {
-    struct MHD_Daemon *daemon;
-    struct capp *app;
-    bool tls;
-    int port;
-    atomic_int in_flight;
-};
-
-/* What we keep per request while its body arrives. */
-struct conn_state {
-    struct vp_buf body;
-    size_t cap;
-    bool too_large;
-    bool gzip;
-    bool bad_encoding;
-};
-
 /* ---- request helpers ---- */
 
 const char *chttp_query(struct chttp_req *req, const char *key)
@@ -70,9 +55,17 @@ void chttp_json(struct chttp_resp *resp, int status, json_t *js)
 {
     char *text = vp_json_dump(js);
     json_decref(js);
-    resp->status = status;
-    resp->content_type = "application/json";
     vp_buf_reset(&resp->body);
+    resp->content_type = "application/json";
+    if (!text) {
+        /* a handler built an answer that cannot be encoded (NULL from json_pack
+         * on text that is not UTF-8): a bug to log, never a reason to stop */
+        vp_error("http: an answer (status %d) could not be encoded as JSON", status);
+        resp->status = 500;
+        vp_buf_adds(&resp->body, "{\"error\":\"internal\",\"message\":\"internal error\"}");
+        return;
+    }
+    resp->status = status;
     vp_buf_adds(&resp->body, text);
     free(text);
 }
@@ -80,12 +73,16 @@ void chttp_json(struct chttp_resp *resp, int status, json_t *js)
 void chttp_error(struct chttp_req *req, struct chttp_resp *resp, int status, const char *code,
                  const char *message)
 {
+    json_t *js = json_object();
     char key[64];
     if (!message) {
-        snprintf(key, sizeof(key), "api.error.%s", code);
+        vp_snprintf(key, sizeof(key), "api.error.%s", code);
         message = vp_tr_in(req->lang, key);
     }
-    chttp_json(resp, status, json_pack("{s:s,s:s}", "error", code, "message", message));
+    /* built from scrubbed copies, so no code or message can make it fail */
+    json_object_set_new(js, "error", vp_json_text(code));
+    json_object_set_new(js, "message", vp_json_text(message));
+    chttp_json(resp, status, js);
 }
 
 void chttp_store_error(struct chttp_req *req, struct chttp_resp *resp, vp_result res)
@@ -189,6 +186,11 @@ static void route(struct chttp_req *req, struct chttp_resp *resp)
         chttp_error(req, resp, 404, "not_found", NULL);
 }
 
+void chttp_dispatch(struct chttp_req *req, struct chttp_resp *resp)
+{
+    route(req, resp);
+}
+
 /* ---- bodies ---- */
 
 vp_result chttp_gunzip(const char *data, size_t len, struct vp_buf *out)
@@ -214,282 +216,4 @@ vp_result chttp_gunzip(const char *data, size_t len, struct vp_buf *out)
     } while (rc == Z_OK);
     inflateEnd(&z);
     return rc == Z_STREAM_END && z.avail_in == 0 ? VP_OK : VP_ERR_INVALID;
-}
-
-static void client_ip(struct MHD_Connection *conn, char *out, size_t size)
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-    vp_strlcpy(out, "unknown", size);
-    if (sa && sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)size);
-    else if (sa && sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)size);
-}
-
-/* ---- answers ---- */
-
-static enum MHD_Result queue(struct chttp_server *srv, struct MHD_Connection *conn,
-                             struct chttp_resp *resp)
-{
-    struct MHD_Response *r;
-    enum MHD_Result ok;
-    char num[16];
-    if (resp->static_data) {
-        r = MHD_create_response_from_buffer(resp->static_len, (void *)resp->static_data,
-                                            MHD_RESPMEM_PERSISTENT);
-    } else {
-        size_t len = resp->body.len;
-        char *data = vp_buf_detach(&resp->body, NULL);
-        r = MHD_create_response_from_buffer_with_free_callback(len, data, free);
-    }
-    if (!r)
-        return MHD_NO;
-    MHD_add_response_header(r, "Content-Type",
-                            resp->content_type ? resp->content_type : "application/json");
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Content-Security-Policy",
-                            "default-src 'self'; frame-ancestors 'none'; base-uri 'none';"
-                            " form-action 'self'");
-    MHD_add_response_header(r, "X-Frame-Options", "DENY");
-    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(r, "Cache-Control", resp->cacheable ? "no-cache" : "no-store");
-    if (srv->tls)
-        MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
-    if (resp->retry_after > 0) {
-        snprintf(num, sizeof(num), "%d", resp->retry_after);
-        MHD_add_response_header(r, "Retry-After", num);
-    }
-    if (resp->disposition)
-        MHD_add_response_header(r, "Content-Disposition", resp->disposition);
-    if (resp->set_cookie[0])
-        MHD_add_response_header(r, "Set-Cookie", resp->set_cookie);
-    if (atomic_load(&srv->app->stopping))
-        MHD_add_response_header(r, "Connection", "close");
-    ok = MHD_queue_response(conn, (unsigned)resp->status, r);
-    MHD_destroy_response(r);
-    return ok;
-}
-
-static void handle(struct chttp_server *srv, struct chttp_req *req, struct conn_state *cs,
-                   struct chttp_resp *resp)
-{
-    struct vp_buf plain = VP_BUF_INIT;
-    vp_result res;
-    if (atomic_load(&srv->app->stopping)) {
-        chttp_error(req, resp, 503, "unavailable", NULL);
-        resp->retry_after = 2;
-    } else if (cs->bad_encoding) {
-        chttp_error(req, resp, 415, "unsupported_media_type", NULL);
-    } else if (cs->too_large) {
-        chttp_error(req, resp, 413, "too_large", NULL);
-    } else if (cs->gzip && cs->body.len &&
-               (res = chttp_gunzip(cs->body.data, cs->body.len, &plain)) != VP_OK) {
-        if (res == VP_ERR_FULL)
-            chttp_error(req, resp, 413, "too_large", NULL);
-        else
-            chttp_error(req, resp, 400, "malformed", NULL);
-    } else {
-        const struct vp_buf *b = cs->gzip && cs->body.len ? &plain : &cs->body;
-        req->body = b->data;
-        req->body_len = b->len;
-        route(req, resp);
-    }
-    vp_buf_release(&plain);
-}
-
-static enum MHD_Result respond(struct chttp_server *srv, struct MHD_Connection *conn,
-                               const char *url, const char *method, struct conn_state *cs)
-{
-    struct chttp_req *req = vp_xcalloc(1, sizeof(*req));
-    struct chttp_resp resp;
-    const char *lang;
-    enum MHD_Result ok;
-    memset(&resp, 0, sizeof(resp));
-    vp_buf_init(&resp.body);
-    resp.status = 200;
-    req->conn = conn;
-    req->app = srv->app;
-    req->method = method;
-    req->path = url;
-    req->tls = srv->tls;
-    lang = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Language");
-    req->lang = lang && !strncasecmp(lang, "en", 2) ? VP_LANG_EN : VP_LANG_NL;
-    client_ip(conn, req->ip, sizeof(req->ip));
-    handle(srv, req, cs, &resp);
-    ok = resp.drop ? MHD_NO : queue(srv, conn, &resp);
-    vp_buf_release(&resp.body);
-    free(req);
-    return ok;
-}
-
-static void start_body(struct MHD_Connection *conn, struct conn_state *cs)
-{
-    const char *enc = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Encoding");
-    const char *clen = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-    int64_t n;
-    vp_buf_init(&cs->body);
-    if (enc && !strcasecmp(enc, "gzip"))
-        cs->gzip = true;
-    else if (enc && *enc && strcasecmp(enc, "identity") != 0)
-        cs->bad_encoding = true;
-    cs->cap = cs->gzip ? CHTTP_GZIP_MAX : CHTTP_BODY_MAX;
-    if (clen && vp_parse_i64(clen, 0, INT64_MAX, &n) && (uint64_t)n > cs->cap)
-        cs->too_large = true;
-}
-
-static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
-                                 const char *method, const char *version, const char *upload_data,
-                                 size_t *upload_size, void **con_cls)
-{
-    struct chttp_server *srv = cls;
-    struct conn_state *cs = *con_cls;
-    (void)version;
-    if (!cs) {
-        cs = vp_xcalloc(1, sizeof(*cs));
-        start_body(conn, cs);
-        *con_cls = cs;
-        atomic_fetch_add(&srv->in_flight, 1);
-        return MHD_YES;
-    }
-    if (*upload_size) {
-        /* keep reading an oversized body (and drop it): answer once it is complete */
-        if (!cs->too_large && cs->body.len + *upload_size > cs->cap) {
-            cs->too_large = true;
-            vp_buf_release(&cs->body);
-        }
-        if (!cs->too_large)
-            vp_buf_add(&cs->body, upload_data, *upload_size);
-        *upload_size = 0;
-        return MHD_YES;
-    }
-    return respond(srv, conn, url, method, cs);
-}
-
-static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-                         enum MHD_RequestTerminationCode toe)
-{
-    struct chttp_server *srv = cls;
-    struct conn_state *cs = *con_cls;
-    (void)conn;
-    (void)toe;
-    if (!cs)
-        return;
-    vp_buf_release(&cs->body);
-    free(cs);
-    *con_cls = NULL;
-    atomic_fetch_sub(&srv->in_flight, 1);
-}
-
-static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
-static void mhd_log(void *cls, const char *fmt, va_list ap)
-{
-    char line[512];
-    (void)cls;
-    vsnprintf(line, sizeof(line), fmt, ap);
-    line[strcspn(line, "\n")] = '\0';
-    vp_info("http: %s", line);
-}
-
-/* ---- start and stop ---- */
-
-static bool is_loopback(const struct sockaddr *sa)
-{
-    if (sa->sa_family == AF_INET)
-        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
-    if (sa->sa_family == AF_INET6)
-        return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)sa)->sin6_addr);
-    return false;
-}
-
-static vp_result resolve(const char *host, int port, struct sockaddr_storage *ss, socklen_t *len)
-{
-    struct addrinfo hints, *ai = NULL;
-    char portstr[16];
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    snprintf(portstr, sizeof(portstr), "%d", port);
-    if (getaddrinfo(host, portstr, &hints, &ai) != 0 || !ai)
-        return VP_ERR_INVALID;
-    memcpy(ss, ai->ai_addr, ai->ai_addrlen);
-    *len = ai->ai_addrlen;
-    freeaddrinfo(ai);
-    return VP_OK;
-}
-
-vp_result chttp_start(const struct chttp_config *cfg, struct capp *app, struct chttp_server **out,
-                      const char **why)
-{
-    struct chttp_server *srv;
-    struct sockaddr_storage ss;
-    socklen_t sslen;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
-    bool tls = cfg->tls_cert && cfg->tls_key;
-    const union MHD_DaemonInfo *info;
-    if (resolve(cfg->host, cfg->port, &ss, &sslen) != VP_OK) {
-        *why = "address";
-        return VP_ERR_INVALID;
-    }
-    if (!tls && !cfg->insecure_http && !is_loopback((struct sockaddr *)&ss)) {
-        *why = "insecure";
-        return VP_ERR_INVALID;
-    }
-    if (ss.ss_family == AF_INET6)
-        flags |= MHD_USE_IPv6;
-    if (tls)
-        flags |= MHD_USE_TLS;
-    srv = vp_xcalloc(1, sizeof(*srv));
-    srv->app = app;
-    srv->tls = tls;
-    {
-        struct MHD_OptionItem o[12];
-        int n = 0;
-#define OPT(opt, val, ptr) (o[n++] = (struct MHD_OptionItem){ (opt), (intptr_t)(val), (ptr) })
-        OPT(MHD_OPTION_SOCK_ADDR, 0, &ss);
-        OPT(MHD_OPTION_THREAD_POOL_SIZE, cfg->threads ? cfg->threads : 4, NULL);
-        OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-            cfg->per_ip_connections ? cfg->per_ip_connections : 64, NULL);
-        OPT(MHD_OPTION_CONNECTION_LIMIT, 1000, NULL);
-        OPT(MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s ? cfg->timeout_s : 30, NULL);
-        OPT(MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, srv);
-        OPT(MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL);
-        if (tls) {
-            OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, cfg->tls_cert);
-            OPT(MHD_OPTION_HTTPS_MEM_KEY, 0, cfg->tls_key);
-        }
-        OPT(MHD_OPTION_END, 0, NULL);
-#undef OPT
-        srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_access, srv, MHD_OPTION_ARRAY, o,
-                                       MHD_OPTION_END);
-    }
-    if (!srv->daemon) {
-        free(srv);
-        *why = tls ? "tls" : "listen";
-        return tls ? VP_ERR_TLS : VP_ERR_IO;
-    }
-    info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
-    srv->port = info ? (int)info->port : cfg->port;
-    *out = srv;
-    return VP_OK;
-}
-
-int chttp_port(const struct chttp_server *srv)
-{
-    return srv->port;
-}
-
-void chttp_stop(struct chttp_server *srv, int wait_ms)
-{
-    int64_t until = vp_mono_ms() + wait_ms;
-    if (!srv)
-        return;
-    atomic_store(&srv->app->stopping, true);
-    MHD_quiesce_daemon(srv->daemon);
-    while (atomic_load(&srv->in_flight) > 0 && vp_mono_ms() < until)
-        usleep(10000);
-    MHD_stop_daemon(srv->daemon);
-    free(srv);
 }

@@ -5,7 +5,19 @@
  * headers on every answer, and a clean stop.
  *
  * Handlers run on the pool's threads only after the whole request body has
- * arrived. A handler fills a struct chttp_resp; the server queues it.
+ * arrived. A handler fills a struct chttp_resp; the server queues it. Work
+ * that would hold a request thread for long (password hashing) goes to a
+ * small worker pool through chttp_defer(); the connection waits suspended.
+ *
+ * Before any handler: every request has deadlines (headers complete within
+ * header_ms of connecting or of the previous answer, the body within body_ms
+ * after that, the answer sent within send_ms; see cwatch.h), a client
+ * address has at most per_ip_connections connections, a request target
+ * with broken percent-encoding, an encoded NUL or invalid UTF-8 is a 400,
+ * and so are conflicting Content-Length headers (or Content-Length with
+ * Transfer-Encoding). Every answer the server gives carries the security
+ * headers and, for errors, {"error","message"}; what libmicrohttpd answers
+ * by itself (malformed HTTP) is listed in docs/central.md.
  *
  * Adding routes: write a `static const struct chttp_route routes[]` in your
  * own file and register it from croutes.c (one line). Patterns are paths
@@ -28,6 +40,8 @@
 
 struct capp;
 struct MHD_Connection;
+struct chttp_server;
+struct chttp_job;
 
 enum chttp_auth {
     CHTTP_PUBLIC, /* anyone */
@@ -45,6 +59,7 @@ struct chttp_req {
     char params[CHTTP_MAX_PARAMS][CHTTP_PARAM_LEN];
     int nparams;
     char ip[64];
+    char addr_key[64]; /* ip as a throttle key: an IPv6 address's /64, IPv4 as is */
     bool tls;
     enum vp_lang lang; /* from Accept-Language: English if it starts with "en" */
     /* filled by the route's auth */
@@ -52,6 +67,7 @@ struct chttp_req {
     struct cstore_coach coach;
     struct cstore_session session;
     char sid[CSTORE_SID_LEN];
+    struct chttp_server *server; /* internal (chttp_defer) */
 };
 
 struct chttp_resp {
@@ -65,6 +81,8 @@ struct chttp_resp {
     bool cacheable;          /* static files; everything else is no-store */
     const char *disposition; /* Content-Disposition (static text) or NULL */
     bool drop;               /* close the connection without any answer (fault hooks) */
+    bool close;              /* Connection: close after this answer */
+    struct chttp_job *job;   /* internal: set by chttp_defer() */
 };
 
 typedef void (*chttp_fn)(struct chttp_req *req, struct chttp_resp *resp);
@@ -79,18 +97,29 @@ struct chttp_route {
 /* Adds routes (borrowed: keep the array static). Call before chttp_start(). */
 void chttp_routes_add(const struct chttp_route *routes, size_t n);
 
+/* Zero in any field means its default (in brackets). */
 struct chttp_config {
     const char *host; /* IPv4, IPv6 or "localhost" */
     int port;         /* 0 = pick a free one */
     char *tls_cert;   /* PEM text or NULL (borrowed) */
     char *tls_key;
-    unsigned threads;
-    unsigned per_ip_connections;
-    unsigned timeout_s;
-    bool insecure_http; /* allow plain HTTP on a non-loopback address */
+    unsigned threads;            /* request threads [4] */
+    unsigned max_connections;    /* in all [1000] */
+    unsigned per_ip_connections; /* per client address [16] */
+    unsigned timeout_s;          /* idle connection [30] */
+    int header_ms;               /* headers complete [10000] */
+    int body_ms;                 /* body complete after the headers [30000] */
+    int send_ms;                 /* answer sent after it is ready [60000] */
+    unsigned work_threads;       /* the worker pool for chttp_defer [cpwpool_default_workers()] */
+    unsigned work_queue;         /* jobs that may wait for it [4 per worker] */
+    bool insecure_http;          /* allow plain HTTP on a non-loopback address */
 };
 
-struct chttp_server;
+#define CHTTP_HEADER_MS       10000
+#define CHTTP_BODY_MS         30000
+#define CHTTP_SEND_MS         60000
+#define CHTTP_PER_IP          16
+#define CHTTP_MAX_CONNECTIONS 1000
 
 /* Starts serving. VP_ERR_INVALID for a bad or non-loopback address without
  * TLS or insecure_http (why says which), VP_ERR_IO if it cannot listen. */
@@ -100,6 +129,14 @@ vp_result chttp_start(const struct chttp_config *cfg, struct capp *app, struct c
 int chttp_port(const struct chttp_server *srv);
 /* Stops accepting, waits (at most wait_ms) for requests in flight, stops. */
 void chttp_stop(struct chttp_server *srv, int wait_ms);
+
+/* True if a raw request target (path and query, still percent-encoded) has
+ * only well-formed %XX escapes, no %00, and decodes to UTF-8 text without
+ * control characters (tab and newline aside). */
+bool chttp_target_valid(const char *target);
+/* True unless the request has two different Content-Length headers, or
+ * Content-Length together with Transfer-Encoding (RFC 9112 section 6.3). */
+bool chttp_framing_valid(struct MHD_Connection *conn);
 
 /* Inflates a gzip body into out (appended), at most CHTTP_BODY_MAX bytes.
  * VP_ERR_INVALID for a broken stream, VP_ERR_FULL when it is too large. */
@@ -111,10 +148,14 @@ const char *chttp_query(struct chttp_req *req, const char *key);
 const char *chttp_header(struct chttp_req *req, const char *name);
 const char *chttp_cookie(struct chttp_req *req, const char *name);
 
-/* Answers with JSON (steals the reference). */
+/* Answers with JSON (steals the reference). A NULL or unencodable js (a
+ * json_pack that failed) is logged and answered 500 {"error":"internal"}. */
 void chttp_json(struct chttp_resp *resp, int status, json_t *js);
 /* Answers {"error":code,"message":...}; the message is the translation of
- * "api.error.CODE" in the request's language unless message is given. */
+ * "api.error.CODE" in the request's language unless message is given.
+ * Cannot fail on its content: bytes of code or message that are not valid
+ * UTF-8 are shown as '?'. Every CODE a handler uses needs an api.error.CODE
+ * text in assets/i18n/{nl,en}/central.txt (tests/unit/i18n_keys.mjs checks). */
 void chttp_error(struct chttp_req *req, struct chttp_resp *resp, int status, const char *code,
                  const char *message);
 /* Maps a store result to an error answer (REFUSED 403, NOT_FOUND 404,
@@ -124,5 +165,17 @@ void chttp_store_error(struct chttp_req *req, struct chttp_resp *resp, vp_result
 bool chttp_want_json(struct chttp_req *req, struct chttp_resp *resp);
 /* Parses the body as strict JSON; on failure answers 400 and returns NULL. */
 json_t *chttp_body_json(struct chttp_req *req, struct chttp_resp *resp);
+
+/* Runs work(ctx) on the server's worker pool, then finish(req, resp, ctx)
+ * on a request thread, which answers; free_ctx(ctx) (may be NULL) comes
+ * last. Meanwhile the connection is suspended: no request thread waits.
+ * True: the handler returns at once without answering; ctx now belongs to
+ * the server; req stays valid for finish, but req->body does not (copy what
+ * work needs into ctx). False: the pool's queue is full; it answered 429
+ * with Retry-After, neither function runs and ctx is still the caller's. */
+typedef void (*chttp_work_fn)(void *ctx);
+typedef void (*chttp_finish_fn)(struct chttp_req *req, struct chttp_resp *resp, void *ctx);
+bool chttp_defer(struct chttp_req *req, struct chttp_resp *resp, chttp_work_fn work,
+                 chttp_finish_fn finish, void *ctx, void (*free_ctx)(void *ctx));
 
 #endif

@@ -5,6 +5,7 @@
 #include "console_api.h"
 #include "capi.h"
 #include "cstore_console.h"
+#include "vp_alloc.h"
 #include "vp_json.h"
 #include "vp_str.h"
 #include "vp_time.h"
@@ -363,31 +364,67 @@ static bool read_assign(struct chttp_req *req, struct chttp_resp *resp, json_t *
     return true;
 }
 
+/* Adding a coach hashes her password (argon2id): that runs on the worker
+ * pool (chttp_defer), never on a request thread. */
+struct coach_add_job {
+    struct cstore *store;
+    json_t *js; /* owns the strings below */
+    const char *email, *name, *password, *ids[64];
+    size_t n;
+    bool admin;
+    char coach_id[40], ip[64];
+    vp_result res;
+    json_t *out;
+};
+
+static void coach_add_work(void *ctx)
+{
+    struct coach_add_job *j = ctx;
+    j->res = cstore_console_coach_add(j->store, j->coach_id, j->email, j->name, j->password, j->ids,
+                                      j->n, j->admin, j->ip, vp_now_ms(), &j->out);
+}
+
+static void coach_add_finish(struct chttp_req *req, struct chttp_resp *resp, void *ctx)
+{
+    struct coach_add_job *j = ctx;
+    if (j->res == VP_ERR_CONSTRAINT)
+        chttp_error(req, resp, 409, "exists", NULL);
+    else
+        answer(req, resp, j->res, j->out);
+    j->out = NULL;
+}
+
+static void coach_add_free(void *ctx)
+{
+    struct coach_add_job *j = ctx;
+    json_decref(j->out);
+    json_decref(j->js);
+    free(j);
+}
+
 static void admin_coach_add(struct chttp_req *req, struct chttp_resp *resp)
 {
     static const char *const keys[] = { "email", "name", "password", "locations", "admin", NULL };
     struct vp_json_err err;
-    const char *email = NULL, *name = NULL, *password = NULL, *ids[64];
-    size_t n = 0;
-    bool admin = false;
-    json_t *js = body(req, resp, keys), *out = NULL;
-    vp_result res;
+    struct coach_add_job *j;
+    json_t *js = body(req, resp, keys);
     if (!js)
         return;
+    j = vp_xcalloc(1, sizeof(*j));
+    j->store = req->app->store;
+    j->js = js;
+    vp_strlcpy(j->coach_id, req->coach.id, sizeof(j->coach_id));
+    vp_strlcpy(j->ip, req->ip, sizeof(j->ip));
     memset(&err, 0, sizeof(err));
-    if (!vp_json_get_str(js, "email", true, 254, &email, &err) ||
-        !vp_json_get_str(js, "name", true, 80, &name, &err) ||
-        !vp_json_get_str(js, "password", true, 1024, &password, &err)) {
+    if (!vp_json_get_str(js, "email", true, 254, &j->email, &err) ||
+        !vp_json_get_str(js, "name", true, 80, &j->name, &err) ||
+        !vp_json_get_str(js, "password", true, 1024, &j->password, &err)) {
         chttp_error(req, resp, 422, "invalid", NULL);
-    } else if (read_assign(req, resp, js, ids, 64, &n, &admin)) {
-        res = cstore_console_coach_add(req->app->store, req->coach.id, email, name, password, ids,
-                                       n, admin, req->ip, vp_now_ms(), &out);
-        if (res == VP_ERR_CONSTRAINT)
-            chttp_error(req, resp, 409, "exists", NULL);
-        else
-            answer(req, resp, res, out);
+    } else if (read_assign(req, resp, js, j->ids, 64, &j->n, &j->admin) &&
+               chttp_defer(req, resp, coach_add_work, coach_add_finish, j, coach_add_free)) {
+        return; /* the pool has it */
     }
-    json_decref(js);
+    coach_add_free(j);
 }
 
 static void admin_coach_set(struct chttp_req *req, struct chttp_resp *resp)

@@ -40,7 +40,9 @@ static enum cpush_parse parse_records(json_t *js, const struct vp_catalog *cat,
     for (size_t i = 0; i < *n; i++) {
         json_t *el = json_array_get(recs, i);
         const char *id = NULL;
-        if (!json_is_object(el) || !vp_json_get_str(el, "id", true, 36, &id, NULL)) {
+        /* an id that is not a UUID cannot be answered for: the whole request is
+         * malformed (the tablet splits it until the one bad record is found) */
+        if (!json_is_object(el) || !vp_json_get_uuid(el, "id", true, &id, NULL)) {
             free(items);
             return CPUSH_MALFORMED;
         }
@@ -64,12 +66,4 @@ enum cpush_parse cpush_parse(const char *body, size_t len, const struct vp_catal
     res = parse_records(js, cat, items, n);
     json_decref(js);
     return res;
-}
-
-bool cpull_parse(const char *since, const char *limit, int64_t *since_out, int64_t *limit_out)
-{
-    *since_out = 0;
-    *limit_out = 500;
-    return (!since || vp_parse_i64(since, 0, INT64_MAX, since_out)) &&
-           (!limit || vp_parse_i64(limit, 1, VP_PULL_MAX_LIMIT, limit_out));
 }

@@ -50,6 +50,14 @@ void cst_secret_hash(const char *secret, char out[VP_HASH_HEX_LEN])
     vp_hex_encode(h, sizeof(h), out);
 }
 
+void cst_code_hash(const struct cstore *st, const char *code, char out[VP_HASH_HEX_LEN])
+{
+    unsigned char h[32];
+    crypto_generichash(h, sizeof(h), (const unsigned char *)code, strlen(code), st->code_key,
+                       sizeof(st->code_key));
+    vp_hex_encode(h, sizeof(h), out);
+}
+
 void cst_random_token(char out[CSTORE_TOKEN_LEN])
 {
     unsigned char raw[32];
@@ -79,6 +87,23 @@ vp_result cst_result(struct cconn *c, int rc)
     }
 }
 
+/* A statement that fails when stepped ("integer overflow"), prepared on a
+ * private in-memory database so that it can be made even when c->db is
+ * broken: what cst_prep() gives instead of aborting the process. */
+static sqlite3_stmt *failing_stmt(struct cconn *c)
+{
+    if (!c->broken_stmt) {
+        if (!c->broken_db &&
+            sqlite3_open_v2(":memory:", &c->broken_db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+            vp_out_of_memory("sqlite (in-memory database)");
+        if (sqlite3_prepare_v2(c->broken_db, "SELECT abs(-9223372036854775807 - 1)", -1,
+                               &c->broken_stmt, NULL) != SQLITE_OK)
+            vp_out_of_memory("sqlite (statement)");
+    }
+    sqlite3_reset(c->broken_stmt);
+    return c->broken_stmt;
+}
+
 sqlite3_stmt *cst_prep(struct cconn *c, const char *sql)
 {
     size_t h = ((uintptr_t)sql >> 3) % CCONN_CACHE;
@@ -93,17 +118,18 @@ sqlite3_stmt *cst_prep(struct cconn *c, const char *sql)
             sqlite3_stmt *s = NULL;
             int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
             if (rc != SQLITE_OK) {
+                /* a bug or a broken database: the request fails, the service lives */
                 vp_error("central store: cannot prepare statement (%s): %.80s",
                          sqlite3_errmsg(c->db), sql);
-                abort();
+                return failing_stmt(c);
             }
             c->cache[k].sql = sql;
             c->cache[k].stmt = s;
             return s;
         }
     }
-    vp_error("central store: statement cache full");
-    abort();
+    vp_error("central store: statement cache full (raise CCONN_CACHE): %.80s", sql);
+    return failing_stmt(c);
 }
 
 vp_result cst_exec(struct cconn *c, const char *sql)
@@ -153,6 +179,20 @@ void cst_rollback(struct cconn *c)
     write_unlock(c);
 }
 
+vp_result cst_checkpoint(struct cconn *c)
+{
+    int rc;
+    if (c->write_lock)
+        pthread_mutex_lock(c->write_lock);
+    rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    if (c->write_lock)
+        pthread_mutex_unlock(c->write_lock);
+    if (rc != SQLITE_OK)
+        vp_warn("central store: the log after an erasure is not emptied yet: %s",
+                sqlite3_errmsg(c->db));
+    return rc == SQLITE_OK ? VP_OK : cst_result(c, rc);
+}
+
 vp_result cst_done(struct cconn *c, sqlite3_stmt *s)
 {
     int rc = sqlite3_step(s);
@@ -176,8 +216,11 @@ static vp_result conn_open(const char *path, struct cconn **out)
         return res ? res : VP_ERR_IO;
     }
     sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
+    /* secure_delete: deleted rows (an erased child) are overwritten with
+     * zeros, not left in free pages of the file */
     res = cst_exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                      " PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF");
+                      " PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;"
+                      " PRAGMA secure_delete=ON");
     if (res) {
         sqlite3_close(c->db);
         free(c);
@@ -192,6 +235,8 @@ static void conn_close(struct cconn *c)
     for (size_t i = 0; i < CCONN_CACHE; i++)
         if (c->cache[i].stmt)
             sqlite3_finalize(c->cache[i].stmt);
+    sqlite3_finalize(c->broken_stmt);
+    sqlite3_close(c->broken_db);
     sqlite3_close(c->db);
     free(c);
 }
@@ -300,6 +345,11 @@ vp_result cstore_open(const char *dir, struct cstore **out)
     pthread_key_create(&st->key, NULL);
     pthread_mutex_init(&st->lock, NULL);
     pthread_mutex_init(&st->write_lock, NULL);
+    if ((res = vp_secret_load(dir, CSTORE_CODE_KEY_FILE, st->code_key)) != VP_OK) {
+        vp_error("central store: cannot read or make the key file %s", CSTORE_CODE_KEY_FILE);
+        cstore_close(st);
+        return res;
+    }
     c = cst_conn(st, &res);
     if (c && (res = migrate(c)) == VP_OK)
         res = load_meta(st, c);
@@ -325,6 +375,7 @@ void cstore_close(struct cstore *st)
     pthread_mutex_destroy(&st->lock);
     pthread_mutex_destroy(&st->write_lock);
     vp_catalog_release(&st->catalog);
+    sodium_memzero(st->code_key, sizeof(st->code_key));
     free(st->dir);
     free(st->path);
     free(st);
@@ -424,6 +475,8 @@ vp_result cstore_restore(const char *dir, const char *file, int *erased_again)
         !(res = meta_set(c, "server_epoch", epoch)))
         res = cst_commit(c);
     cst_rollback(c);
+    if (!res && *erased_again) /* the erased rows out of the WAL file too */
+        cst_checkpoint(c);
     cstore_close(st);
     return res;
 }

@@ -26,16 +26,22 @@
 #include "vp_buf.h"
 #include "vp_error.h"
 #include "vp_uuid.h"
+#include "vp_envelope.h"
 #include "vp_wire.h"
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #define CSTORE_SCHEMA_VERSION 1
-#define CSTORE_CODE_LEN       10 /* "ABCD-EFGH" and a NUL */
+#define CSTORE_CODE_CHARS     12 /* Crockford base32: 60 bits */
+#define CSTORE_CODE_LEN       15 /* "ABCD-EFGH-JKMN" and a NUL */
 #define CSTORE_TOKEN_LEN      44 /* 43 base64url characters and a NUL */
 #define CSTORE_CODE_DAYS      7
 #define CSTORE_NAME_LEN       VP_TEXT_BYTES(80)
+
+/* The key of the enrolment-code hashes: a file in the data folder (0600),
+ * made at first start. Without it, stored codes cannot be checked. */
+#define CSTORE_CODE_KEY_FILE "enroll-code.key"
 
 struct cstore;
 
@@ -98,12 +104,14 @@ vp_result cstore_location_seed(struct cstore *st, const char *location_id,
                                const struct vp_record *rec, int64_t now_ms);
 
 /* A new one-time enrolment code for the location, valid CSTORE_CODE_DAYS from
- * now_ms. Only its hash is stored. */
+ * now_ms: 12 random Crockford base32 characters (60 bits) shown as three
+ * groups of four, "ABCD-EFGH-JKMN". Only its keyed hash is stored. */
 vp_result cstore_enroll_code_new(struct cstore *st, const char *location_id, int64_t now_ms,
                                  char code[CSTORE_CODE_LEN]);
-/* Normalises typed code text (dash, spaces, case, I/L/O) into 8 characters;
- * false if it cannot be a code. */
-bool cstore_code_normalise(const char *text, char out[9]);
+/* Normalises typed code text into its 12 characters: dashes and spaces are
+ * ignored, case does not matter, O reads as 0 and I/L as 1. False if it
+ * cannot be a code (a wrong length or another character). */
+bool cstore_code_normalise(const char *text, char out[CSTORE_CODE_CHARS + 1]);
 
 struct cstore_device {
     char id[VP_UUID_LEN];
@@ -122,9 +130,6 @@ vp_result cstore_device_revoke(struct cstore *st, const char *device_id);
 
 /* ---- push and pull ---- */
 
-enum cstore_status { CSTORE_STORED, CSTORE_DUPLICATE, CSTORE_CONFLICT, CSTORE_REJECTED };
-const char *cstore_status_name(enum cstore_status s);
-
 /* One pushed record. The caller sets id, valid, rec and hash (or valid =
  * false and a reason); cstore_push() sets status and, when needed, reason. */
 struct cstore_item {
@@ -132,8 +137,8 @@ struct cstore_item {
     bool valid;
     struct vp_record rec;
     char hash[VP_HASH_HEX_LEN];
-    enum cstore_status status;
-    char reason[200];
+    enum vp_push_status status; /* the one status enum of the wire (vp_envelope.h) */
+    char reason[VP_TEXT_BYTES(VP_REASON_MAX_CHARS)];
 };
 
 /* Applies the records in order in one transaction and commits durably.
@@ -143,10 +148,18 @@ struct cstore_item {
 vp_result cstore_push(struct cstore *st, const struct cstore_device *dev, struct cstore_item *items,
                       size_t n, int64_t now_ms, size_t *bad_index);
 
-/* Appends to out a JSON array of the location's changes with seq > since, at
- * most limit, in seq order; sets *next (last seq, or since) and *more. */
-vp_result cstore_pull(struct cstore *st, const char *location_id, int64_t since, int limit,
-                      struct vp_buf *out, int64_t *next, bool *more);
+/* Appends to out a JSON array of the location's changes after the cursor
+ * since ("" = from the start), at most limit, in feed order; sets next (the
+ * cursor to send next time: since itself if nothing came) and *more. The
+ * cursor is opaque to devices (vp_envelope.h); this backend's is the decimal
+ * change sequence. VP_ERR_INVALID for a cursor this backend never gave. */
+vp_result cstore_pull(struct cstore *st, const char *location_id, const char *since, int limit,
+                      struct vp_buf *out, char next[VP_CURSOR_MAX], bool *more);
+
+/* Keeps the newest heartbeat of a device (and when it came, by the
+ * server's clock: the device's last contact). */
+vp_result cstore_device_heartbeat(struct cstore *st, const char *device_id,
+                                  const struct vp_heartbeat *hb, int64_t now_ms);
 
 /* ---- coaches, sessions, audit ---- */
 

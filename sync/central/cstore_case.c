@@ -284,8 +284,10 @@ static vp_result advice_insert(struct cconn *c, const char *coach_id, struct vp_
 {
     sqlite3_stmt *s = cst_prep(c, SQL_COACH_NAME);
     cst_bind_text(s, 1, coach_id);
+    /* a coach's name may have 80 characters, the wire's author label 40:
+     * the label is the name shortened by characters, ending in "…" */
     if (sqlite3_step(s) == SQLITE_ROW)
-        vp_strlcpy(a->author, cst_col(s, 0), sizeof(a->author));
+        vp_utf8_shorten(a->author, sizeof(a->author), cst_col(s, 0), VP_NAME_MAX_CHARS);
     sqlite3_reset(s);
     s = cst_prep(c, SQL_ADVICE_ADD);
     cst_bind_text(s, 1, a->advice_id);
@@ -402,5 +404,7 @@ vp_result cstore_child_erase(struct cstore *st, const char *coach_id, const char
         res = cst_audit(c, coach_id, "erase", child_id, loc, NULL, ip, now_ms);
     if (!res) /* last before the commit: a restore re-applies it (cstore_erasure.c) */
         res = cst_erasure_log_add(st->dir, child_id, loc, now_ms);
-    return finish(c, res);
+    if ((res = finish(c, res)) == VP_OK)
+        cst_checkpoint(c);
+    return res;
 }

@@ -85,7 +85,7 @@ vp_result cstore_coach_add(struct cstore *st, const char *email, const char *nam
         return VP_ERR_INVALID;
     if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                           crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-        abort(); /* out of memory */
+        vp_out_of_memory("argon2id"); /* its only failure for a bounded password */
     if ((res = cst_begin(c)) != VP_OK)
         return res;
     res = coach_write(c, email, name, hash, out);
@@ -109,7 +109,7 @@ static void make_dummy(void)
 {
     if (crypto_pwhash_str(dummy_hash, "no such coach", 13, crypto_pwhash_OPSLIMIT_INTERACTIVE,
                           crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-        abort();
+        vp_out_of_memory("argon2id");
 }
 
 vp_result cstore_coach_login(struct cstore *st, const char *email, const char *password,

@@ -177,7 +177,7 @@ vp_result cstore_console_device_revoke(struct cstore *st, const char *coach_id,
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         vp_strlcpy(loc, cst_col(s, 0), sizeof(loc));
-        snprintf(detail, sizeof(detail), "device=%s name=%s", device_id, cst_col(s, 1));
+        vp_snprintf(detail, sizeof(detail), "device=%s name=%s", device_id, cst_col(s, 1));
     }
     sqlite3_reset(s);
     if (rc != SQLITE_ROW)
@@ -330,7 +330,7 @@ vp_result cstore_console_coach_add(struct cstore *st, const char *coach_id, cons
     if ((res = cstore_console_coach_set(st, coach_id, added.id, locations, nloc, admin, ip,
                                         now_ms)) != VP_OK)
         return res;
-    snprintf(detail, sizeof(detail), "coach=%s email=%s", added.id, email);
+    vp_snprintf(detail, sizeof(detail), "coach=%s email=%s", added.id, email);
     *out = json_pack("{s:s,s:s,s:s}", "id", added.id, "email", added.email, "name", added.name);
     return cst_audit(c, coach_id, "coach_add", NULL, NULL, detail, ip, now_ms);
 }

@@ -9,6 +9,7 @@
 #include "vp_str.h"
 #include "vp_time.h"
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,7 +37,8 @@ vp_result cst_feed_add(struct cconn *c, const char *location_id, const char *typ
             return res;
     }
     json_object_del(body, "seq");
-    text = vp_json_dump(body);
+    if ((text = vp_json_dump(body)) == NULL)
+        return VP_ERR_INTERNAL; /* a change that cannot be encoded: a bug, logged by the caller */
     s = cst_prep(c, SQL_FEED_ADD);
     cst_bind_text(s, 1, location_id);
     cst_bind_text(s, 2, type);
@@ -51,20 +53,30 @@ vp_result cst_feed_add(struct cconn *c, const char *location_id, const char *typ
 static const char SQL_PULL[] = "SELECT seq, body FROM changes WHERE location_id = ?1 AND seq > ?2"
                                " ORDER BY seq LIMIT ?3";
 
-vp_result cstore_pull(struct cstore *st, const char *location_id, int64_t since, int limit,
-                      struct vp_buf *out, int64_t *next, bool *more)
+/* This backend's cursor: "" or the decimal sequence of the last change sent. */
+static bool cursor_seq(const char *cursor, int64_t *seq)
+{
+    *seq = 0;
+    return !*cursor || vp_parse_i64(cursor, 0, INT64_MAX, seq);
+}
+
+vp_result cstore_pull(struct cstore *st, const char *location_id, const char *since, int limit,
+                      struct vp_buf *out, char next[VP_CURSOR_MAX], bool *more)
 {
     vp_result res;
-    struct cconn *c = cst_conn(st, &res);
+    struct cconn *c;
     sqlite3_stmt *s;
     int rc, n = 0;
-    if (!c)
+    int64_t from, last;
+    if (!cursor_seq(since, &from))
+        return VP_ERR_INVALID;
+    if (!(c = cst_conn(st, &res)))
         return res;
-    *next = since;
+    last = from;
     *more = false;
     s = cst_prep(c, SQL_PULL);
     cst_bind_text(s, 1, location_id);
-    cst_bind_int(s, 2, since);
+    cst_bind_int(s, 2, from);
     cst_bind_int(s, 3, (int64_t)limit + 1);
     vp_buf_addch(out, '[');
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -73,14 +85,15 @@ vp_result cstore_pull(struct cstore *st, const char *location_id, int64_t since,
             *more = true;
             break;
         }
-        *next = cst_col_int(s, 0);
+        last = cst_col_int(s, 0);
         /* the stored body is an object without "seq": splice it in first */
-        vp_buf_addf(out, "%s{\"seq\":%lld%s%s", n ? "," : "", (long long)*next,
+        vp_buf_addf(out, "%s{\"seq\":%lld%s%s", n ? "," : "", (long long)last,
                     body[1] == '}' ? "" : ",", body + 1);
         n++;
     }
     sqlite3_reset(s);
     vp_buf_addch(out, ']');
+    snprintf(next, VP_CURSOR_MAX, "%lld", (long long)last);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? VP_OK : cst_result(c, rc);
 }
 
@@ -214,7 +227,7 @@ vp_result cstore_location_find(struct cstore *st, const char *name, const char *
 
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-bool cstore_code_normalise(const char *text, char out[9])
+bool cstore_code_normalise(const char *text, char out[CSTORE_CODE_CHARS + 1])
 {
     size_t n = 0;
     for (const char *p = text; *p; p++) {
@@ -227,12 +240,12 @@ bool cstore_code_normalise(const char *text, char out[9])
             ch = '0';
         else if (ch == 'I' || ch == 'L')
             ch = '1';
-        if (!strchr(crockford, ch) || ch == '\0' || n == 8)
+        if (!strchr(crockford, ch) || n == CSTORE_CODE_CHARS)
             return false;
         out[n++] = ch;
     }
     out[n] = '\0';
-    return n == 8;
+    return n == CSTORE_CODE_CHARS;
 }
 
 static const char SQL_CODE_ADD[] = "INSERT INTO enroll_codes(code_hash, location_id, created_at,"
@@ -243,20 +256,22 @@ vp_result cstore_enroll_code_new(struct cstore *st, const char *location_id, int
 {
     vp_result res;
     struct cconn *c = cst_conn(st, &res);
-    char plain[9], hash[VP_HASH_HEX_LEN];
+    char plain[CSTORE_CODE_CHARS + 1], hash[VP_HASH_HEX_LEN];
     sqlite3_stmt *s;
+    size_t k = 0;
     if (!c)
         return res;
     if ((res = loc_read(c, location_id, NULL, NULL)) != VP_OK)
         return res;
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < CSTORE_CODE_CHARS; i++) {
         plain[i] = crockford[randombytes_uniform(32)];
-    plain[8] = '\0';
-    memcpy(code, plain, 4);
-    code[4] = '-';
-    memcpy(code + 5, plain + 4, 4);
-    code[9] = '\0';
-    cst_secret_hash(plain, hash);
+        if (i && i % 4 == 0)
+            code[k++] = '-';
+        code[k++] = plain[i];
+    }
+    plain[CSTORE_CODE_CHARS] = code[k] = '\0';
+    cst_code_hash(st, plain, hash);
+    sodium_memzero(plain, sizeof(plain));
     s = cst_prep(c, SQL_CODE_ADD);
     cst_bind_text(s, 1, hash);
     cst_bind_text(s, 2, location_id);
@@ -299,6 +314,48 @@ static void device_seen(struct cconn *c, const char *device_id, int64_t last_see
     if (res)
         vp_warn("central: could not note the last contact of a device: %s", vp_result_name(res));
 }
+
+static const char SQL_DEV_HEARTBEAT[] =
+    "INSERT INTO device_health(device_id, app_version, catalog_version, pending_signals,"
+    " oldest_pending, quarantined, last_attempt, last_success, disk_free_mb, device_time,"
+    " received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+    " ON CONFLICT(device_id) DO UPDATE SET app_version = excluded.app_version,"
+    " catalog_version = excluded.catalog_version, pending_signals = excluded.pending_signals,"
+    " oldest_pending = excluded.oldest_pending, quarantined = excluded.quarantined,"
+    " last_attempt = excluded.last_attempt, last_success = excluded.last_success,"
+    " disk_free_mb = excluded.disk_free_mb, device_time = excluded.device_time,"
+    " received_at = excluded.received_at";
+
+vp_result cstore_device_heartbeat(struct cstore *st, const char *device_id,
+                                  const struct vp_heartbeat *hb, int64_t now_ms)
+{
+    vp_result res;
+    struct cconn *c = cst_conn(st, &res);
+    sqlite3_stmt *s;
+    if (!c)
+        return res;
+    res = cst_begin(c);
+    if (res)
+        return res;
+    s = cst_prep(c, SQL_DEV_HEARTBEAT);
+    cst_bind_text(s, 1, device_id);
+    cst_bind_text(s, 2, hb->app_version);
+    cst_bind_int(s, 3, hb->catalog_version);
+    cst_bind_int(s, 4, hb->pending_signals);
+    cst_bind_int(s, 5, hb->oldest_pending_ms);
+    cst_bind_int(s, 6, hb->quarantined);
+    cst_bind_int(s, 7, hb->last_attempt_ms);
+    cst_bind_int(s, 8, hb->last_success_ms);
+    cst_bind_int(s, 9, hb->disk_free_mb);
+    cst_bind_int(s, 10, hb->device_time_ms);
+    cst_bind_int(s, 11, now_ms);
+    res = cst_done(c, s);
+    res = res ? res : cst_commit(c);
+    if (res)
+        cst_rollback(c);
+    return res;
+}
+
 static const char SQL_DEV_REVOKE[] =
     "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL";
 
@@ -352,12 +409,12 @@ vp_result cstore_device_enroll(struct cstore *st, const char *code, const char *
 {
     vp_result res;
     struct cconn *c = cst_conn(st, &res);
-    char plain[9], hash[VP_HASH_HEX_LEN];
+    char plain[CSTORE_CODE_CHARS + 1], hash[VP_HASH_HEX_LEN];
     if (!c)
         return res;
     if (!cstore_code_normalise(code, plain))
-        return VP_ERR_AUTH;
-    cst_secret_hash(plain, hash);
+        return VP_ERR_AUTH; /* an 8-character code of an older version too */
+    cst_code_hash(st, plain, hash);
     memset(dev, 0, sizeof(*dev));
     vp_uuid4(dev->id);
     vp_strlcpy(dev->name, device_name, sizeof(dev->name));

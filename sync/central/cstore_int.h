@@ -22,6 +22,8 @@ struct cconn {
         sqlite3_stmt *stmt;
     } cache[CCONN_CACHE];
     struct cconn *next;
+    sqlite3 *broken_db;          /* in memory, only for broken_stmt */
+    sqlite3_stmt *broken_stmt;   /* what cst_prep() returns when it cannot prepare */
     pthread_mutex_t *write_lock; /* the store's: writers queue in order, not in busy sleeps */
     bool writing;                /* this connection holds write_lock */
 };
@@ -35,17 +37,26 @@ struct cstore {
     pthread_mutex_t write_lock;
     char epoch[VP_UUID_LEN];
     struct vp_catalog catalog;
+    unsigned char code_key[32]; /* keys the enrolment-code hashes (DIR/CSTORE_CODE_KEY_FILE) */
 };
 
 /* The calling thread's connection; NULL with *res set if it cannot open. */
 struct cconn *cst_conn(struct cstore *st, vp_result *res);
 /* A cached statement, reset and unbound. The SQL is static text: a prepare
- * failure is a bug (or a broken database) and aborts with a log line. */
+ * failure is a bug (or a broken database); it is logged and a statement
+ * that fails when stepped is returned, so the request fails (500) and the
+ * service goes on. Never NULL. */
 sqlite3_stmt *cst_prep(struct cconn *c, const char *sql);
 vp_result cst_begin(struct cconn *c); /* BEGIN IMMEDIATE */
 vp_result cst_commit(struct cconn *c);
 void cst_rollback(struct cconn *c);
 vp_result cst_exec(struct cconn *c, const char *sql);
+/* Copies the WAL into the database and truncates it to zero bytes, so what
+ * was just deleted (secure_delete zeroes it in the database) is not left in
+ * old log pages either. Call after the commit of an erasure; waits for
+ * this process's writers and at most the busy timeout for other readers.
+ * A failure is logged: the log is emptied by a later erasure or checkpoint. */
+vp_result cst_checkpoint(struct cconn *c);
 /* Maps a SQLite result code to a vp_result (logging unexpected ones). */
 vp_result cst_result(struct cconn *c, int rc);
 /* Steps a statement that returns no rows. */
@@ -57,8 +68,13 @@ void cst_bind_int(sqlite3_stmt *s, int i, int64_t v);
 const char *cst_col(sqlite3_stmt *s, int i);
 int64_t cst_col_int(sqlite3_stmt *s, int i);
 
-/* Hex BLAKE2b-256 of a secret (codes, tokens, session ids). */
+/* Hex BLAKE2b-256 of a random secret of 256 bits (tokens, session ids):
+ * nobody can guess one, so an unkeyed fast hash is enough. */
 void cst_secret_hash(const char *secret, char out[VP_HASH_HEX_LEN]);
+/* Hex keyed BLAKE2b-256 of a normalised enrolment code. A code has only 60
+ * bits, so its hash is keyed with the store's secret key: a copy of the
+ * database alone does not let anyone search for the codes. */
+void cst_code_hash(const struct cstore *st, const char *code, char out[VP_HASH_HEX_LEN]);
 /* 32 random bytes as base64url without padding. */
 void cst_random_token(char out[CSTORE_TOKEN_LEN]);
 

@@ -53,7 +53,7 @@ static enum owner child_owner(struct push *p, const char *child_id)
 
 static void reject(struct cstore_item *it, const char *reason)
 {
-    it->status = CSTORE_REJECTED;
+    it->status = VP_PUSH_REJECTED;
     vp_strlcpy(it->reason, reason, sizeof(it->reason));
 }
 
@@ -121,7 +121,7 @@ static vp_result apply_child(struct push *p, struct cstore_item *it)
     vp_result res;
     if (child != OWN_NONE) { /* a new child is fine; another location's or an erased one not */
         res = check_named(it, child, "child_id", "a child");
-        if (res || it->status == CSTORE_REJECTED)
+        if (res || it->status == VP_PUSH_REJECTED)
             return res;
     }
     if (owner_of(p, SQL_OWN_GROUP, r->group_id) != OWN_HERE)
@@ -229,10 +229,10 @@ static vp_result apply_observation(struct push *p, struct cstore_item *it)
     const struct vp_observation *o = &it->rec.u.obs;
     sqlite3_stmt *s;
     vp_result res = check_named(it, child_owner(p, o->child_id), "child_id", "a child");
-    if (res || it->status == CSTORE_REJECTED)
+    if (res || it->status == VP_PUSH_REJECTED)
         return res;
     res = check_named(it, owner_of(p, SQL_OWN_STAFF, o->staff_id), "staff_id", "a staff member");
-    if (res || it->status == CSTORE_REJECTED)
+    if (res || it->status == VP_PUSH_REJECTED)
         return res;
     if (o->corrects[0] && owner_of(p, SQL_OWN_RECORD, o->corrects) == OWN_OTHER)
         return VP_ERR_REFUSED;
@@ -265,10 +265,10 @@ static vp_result apply_read(struct push *p, struct cstore_item *it)
     sqlite3_stmt *s;
     vp_result res =
         check_named(it, owner_of(p, SQL_OWN_ADVICE, r->advice_id), "advice_id", "advice");
-    if (res || it->status == CSTORE_REJECTED)
+    if (res || it->status == VP_PUSH_REJECTED)
         return res;
     res = check_named(it, owner_of(p, SQL_OWN_STAFF, r->staff_id), "staff_id", "a staff member");
-    if (res || it->status == CSTORE_REJECTED)
+    if (res || it->status == VP_PUSH_REJECTED)
         return res;
     s = cst_prep(p->c, SQL_READ_ADD);
     cst_bind_text(s, 1, r->id);
@@ -290,9 +290,9 @@ static vp_result check_seen(struct push *p, struct cstore_item *it, bool *seen)
         if (strcmp(cst_col(s, 0), p->loc) != 0) {
             res = VP_ERR_REFUSED;
         } else if (!strcmp(cst_col(s, 1), it->hash)) {
-            it->status = CSTORE_DUPLICATE;
+            it->status = VP_PUSH_DUPLICATE;
         } else {
-            it->status = CSTORE_CONFLICT;
+            it->status = VP_PUSH_CONFLICT;
             vp_strlcpy(it->reason, "a different record with this id is already stored",
                        sizeof(it->reason));
         }
@@ -307,9 +307,9 @@ static vp_result push_one(struct push *p, struct cstore_item *it)
     sqlite3_stmt *s;
     bool seen;
     vp_result res;
-    it->status = CSTORE_STORED;
+    it->status = VP_PUSH_STORED;
     if (!it->valid) {
-        it->status = CSTORE_REJECTED;
+        it->status = VP_PUSH_REJECTED;
         return VP_OK;
     }
     if ((res = check_seen(p, it, &seen)) != VP_OK || seen)
@@ -322,7 +322,7 @@ static vp_result push_one(struct push *p, struct cstore_item *it)
     case VP_REC_ADVICE_READ: res = apply_read(p, it); break;
     default: reject(it, "type: is not a known record type"); break;
     }
-    if (res || it->status != CSTORE_STORED)
+    if (res || it->status != VP_PUSH_STORED)
         return res;
     s = cst_prep(p->c, SQL_REC_ADD);
     cst_bind_text(s, 1, it->id);
@@ -386,15 +386,9 @@ vp_result cstore_location_seed(struct cstore *st, const char *location_id,
     vp_record_hash(js, it.hash);
     json_decref(js);
     res = cstore_push(st, &dev, &it, 1, now_ms, NULL);
-    if (!res && it.status == CSTORE_REJECTED) {
+    if (!res && it.status == VP_PUSH_REJECTED) {
         vp_warn("seed record %s rejected: %s", it.id, it.reason);
         res = VP_ERR_INVALID;
     }
     return res;
-}
-
-const char *cstore_status_name(enum cstore_status s)
-{
-    static const char *const names[] = { "stored", "duplicate", "conflict", "rejected" };
-    return s <= CSTORE_REJECTED ? names[s] : "rejected";
 }

@@ -99,5 +99,15 @@ static const char m2[] =
     "  REFERENCES coaches(id)) WITHOUT ROWID;\n"
     "ALTER TABLE devices ADD COLUMN last_seen_at INTEGER;\n";
 
-const char *const cst_migrations[] = { m1, m2 };
+/* The newest heartbeat of each tablet (protocol 2: every pull carries one),
+ * for fleet health. Times are the tablet's clock except received_at. */
+static const char m3[] =
+    "CREATE TABLE device_health (device_id TEXT PRIMARY KEY REFERENCES devices(id),\n"
+    "  app_version TEXT NOT NULL, catalog_version INTEGER NOT NULL,\n"
+    "  pending_signals INTEGER NOT NULL, oldest_pending INTEGER NOT NULL,\n"
+    "  quarantined INTEGER NOT NULL, last_attempt INTEGER NOT NULL,\n"
+    "  last_success INTEGER NOT NULL, disk_free_mb INTEGER NOT NULL,\n"
+    "  device_time INTEGER NOT NULL, received_at INTEGER NOT NULL) WITHOUT ROWID;\n";
+
+const char *const cst_migrations[] = { m1, m2, m3 };
 const int cst_migration_count = (int)(sizeof(cst_migrations) / sizeof(cst_migrations[0]));

@@ -64,6 +64,9 @@ static bool parse_args(int argc, char **argv, struct ccli_args *a)
         O("--device", device),       O("--rate-limit", rate),
         O("--threads", threads),     O("--signal-days", signal_days),
         O("--case-days", case_days),
+        O("--header-timeout", header_timeout),
+        O("--body-timeout", body_timeout),
+        O("--connections-per-address", per_address),
 #undef O
     };
     for (int i = 2; i < argc; i++) {
@@ -289,6 +292,8 @@ static int run(const char *cmd, const struct ccli_args *a)
 int main(int argc, char **argv)
 {
     struct ccli_args a;
+    /* central.db, its log, backups, keys: for this user only (0600, 0700) */
+    umask(077);
     if (vp_core_init() != VP_OK)
         return CCLI_FAIL;
     set_lang();

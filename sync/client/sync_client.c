@@ -111,6 +111,11 @@ vp_result sync_ctx_enroll(struct sync_ctx *c, const char *server_url, const char
     body = json_pack("{s:s,s:s}", "code", code, "device_name", device_name);
     text = vp_json_dump(body);
     json_decref(body);
+    if (!text) { /* a code or name that is not UTF-8 text */
+        rep->result = VP_ERR_INVALID;
+        vp_strlcpy(rep->message, vp_tr("sync.err.enroll_input"), sizeof(rep->message));
+        return VP_ERR_INVALID;
+    }
     url = sync_url(server_url, "/api/v1/enroll");
     h = http_new(&opt);
     http_response_init(&resp);
@@ -188,6 +193,7 @@ struct sync_worker {
     pthread_cond_t cond; /* signalled on requests and when the worker goes idle */
     atomic_bool stop;
     bool wake;
+    bool recheck; /* a signal was held: re-read when the next one settles */
     bool busy;
     char *enroll_url, *enroll_code, *enroll_cafile;
     char *db_path;
@@ -220,12 +226,32 @@ static void deadline_in(struct timespec *ts, int64_t ms)
     }
 }
 
+static int64_t real_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The settle window (docs/sync.md): a held signal is sent when its hold
+ * ends, not at the next scheduled round. Shortens delay_ms to that. */
+static int64_t until_settle(struct sync_ctx *c, int64_t delay_ms)
+{
+    int64_t at = 0, t;
+    if (devstore_signals_next_settle(c->store, &at) != VP_OK || at == 0)
+        return delay_ms;
+    t = at - vp_now_ms() + 1; /* just past the hold's end */
+    if (t < 0)
+        t = 0;
+    return t < delay_ms ? t : delay_ms;
+}
+
 /* Waits for a request or until delay_ms passed. Called with lock held. */
 static void wait_for_work(struct sync_worker *w, int64_t delay_ms)
 {
     struct timespec ts;
     deadline_in(&ts, delay_ms);
-    while (!atomic_load(&w->stop) && !w->wake && !w->enroll_url) {
+    while (!atomic_load(&w->stop) && !w->wake && !w->enroll_url && !w->recheck) {
         if (pthread_cond_timedwait(&w->cond, &w->lock, &ts) != 0)
             break; /* timed out: time for a scheduled round */
     }
@@ -251,7 +277,7 @@ static void *worker_main(void *arg)
     struct sync_worker *w = arg;
     struct sync_ctx c;
     int attempt = 0;
-    int64_t delay = 0, interval_s = 60;
+    int64_t delay = 0, due = 0, interval_s = 60;
     if (open_ctx(w->db_path, &c) != VP_OK) {
         vp_error("sync: worker cannot open the store");
         return NULL;
@@ -263,9 +289,22 @@ static void *worker_main(void *arg)
         vp_result res;
         w->busy = false;
         pthread_cond_broadcast(&w->cond);
+        due = real_mono_ms() + delay;
         wait_for_work(w, delay);
         if (atomic_load(&w->stop))
             break;
+        if (w->recheck && !w->wake && !w->enroll_url) {
+            /* only a new hold: keep the schedule, but not past its end */
+            w->recheck = false;
+            delay = due - real_mono_ms();
+            if (delay < 0)
+                delay = 0;
+            if (attempt == 0)
+                delay = until_settle(&c, delay);
+            if (delay > 0)
+                continue;
+        }
+        w->recheck = false;
         w->busy = true;
         if (w->enroll_url) {
             do_enroll(w, &c);
@@ -286,7 +325,7 @@ static void *worker_main(void *arg)
             delay = sync_backoff_ms(attempt++, c.retry_after_s);
         } else {
             attempt = 0;
-            delay = rep.pending > 0 ? 0 : interval_s * 1000;
+            delay = rep.pending > 0 ? 0 : until_settle(&c, interval_s * 1000);
         }
     }
     w->busy = false;
@@ -330,6 +369,16 @@ void sync_worker_wake(struct sync_worker *w)
     pthread_mutex_unlock(&w->lock);
 }
 
+void sync_worker_recheck(struct sync_worker *w)
+{
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->lock);
+    w->recheck = true;
+    pthread_cond_broadcast(&w->cond);
+    pthread_mutex_unlock(&w->lock);
+}
+
 void sync_worker_enroll(struct sync_worker *w, const char *server_url, const char *code,
                         const char *cafile)
 {
@@ -354,10 +403,10 @@ bool sync_worker_wait_idle(struct sync_worker *w, int timeout_ms)
         return true;
     deadline_in(&ts, timeout_ms);
     pthread_mutex_lock(&w->lock);
-    while ((w->busy || w->wake || w->enroll_url) && !atomic_load(&w->stop))
+    while ((w->busy || w->wake || w->recheck || w->enroll_url) && !atomic_load(&w->stop))
         if (pthread_cond_timedwait(&w->cond, &w->lock, &ts) != 0)
             break;
-    idle = !w->busy && !w->wake && !w->enroll_url;
+    idle = !w->busy && !w->wake && !w->recheck && !w->enroll_url;
     pthread_mutex_unlock(&w->lock);
     return idle;
 }

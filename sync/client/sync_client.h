@@ -66,8 +66,12 @@ struct sync_worker;
 
 vp_result sync_worker_start(const char *db_path, sync_notify_fn notify, void *ctx,
                             struct sync_worker **out);
-/* Run a round soon (a new record was saved, or "Nu synchroniseren"). */
+/* Run a round soon (something settled and waits, or "Nu synchroniseren"). */
 void sync_worker_wake(struct sync_worker *w);
+/* A signal was written that is held until it settles (docs/sync.md): the
+ * worker re-reads when the earliest hold ends and runs a round then, not
+ * up to a whole interval later. No round runs now. */
+void sync_worker_recheck(struct sync_worker *w);
 /* Ask the worker to enrol; the answer arrives as SYNC_EVT_ENROLLED/_FAILED.
  * The strings are copied. */
 void sync_worker_enroll(struct sync_worker *w, const char *server_url, const char *code,

@@ -53,41 +53,27 @@ static void describe_failure(vp_result res, long status, struct sync_report *rep
         report_message(rep, "sync.err.refused");
 }
 
-/* Parses {"results":[...],"server_epoch","server_time"} into results that
- * point into *root (the caller json_decref()s root after use). */
-static vp_result parse_push_answer(const struct vp_buf *body, json_t **root,
-                                   struct dev_push_result **out, size_t *n, const char **epoch,
-                                   int64_t *server_time)
+/* Reads the push answer (vp_envelope.h) into results for the store. Results
+ * point into *a (release it after use). A status this version does not know
+ * leaves its record pending (id NULL). */
+static vp_result parse_push_answer(const struct vp_buf *body, struct vp_push_answer *a,
+                                   struct dev_push_result **out)
 {
-    json_t *results;
+    json_t *root = NULL;
     struct vp_json_err err = { "", "" };
-    if (vp_json_parse(body->data, body->len, root, &err))
+    bool ok = !vp_json_parse(body->data, body->len, &root, &err) &&
+              vp_push_answer_from_json(root, a, &err);
+    json_decref(root);
+    if (!ok) {
+        vp_warn("sync: unreadable push answer: %s %s", err.field, err.message);
         return VP_ERR_SERVER;
-    results = json_object_get(*root, "results");
-    if (!json_is_array(results) || !vp_json_get_str(*root, "server_epoch", true, 64, epoch, &err) ||
-        !vp_json_get_time(*root, "server_time", false, server_time, &err))
-        return VP_ERR_SERVER;
-    *n = json_array_size(results);
-    *out = vp_xcalloc(*n ? *n : 1, sizeof(**out));
-    for (size_t i = 0; i < *n; i++) {
-        json_t *r = json_array_get(results, i);
-        const char *id = NULL, *status = NULL, *reason = NULL;
-        if (!vp_json_get_str(r, "id", true, 36, &id, &err) ||
-            !vp_json_get_str(r, "status", true, 16, &status, &err) ||
-            !vp_json_get_str(r, "reason", false, 500, &reason, &err))
-            return VP_ERR_SERVER;
-        (*out)[i].id = id;
-        (*out)[i].reason = reason;
-        if (!strcmp(status, "stored"))
-            (*out)[i].status = DEV_PUSH_STORED;
-        else if (!strcmp(status, "duplicate"))
-            (*out)[i].status = DEV_PUSH_DUPLICATE;
-        else if (!strcmp(status, "conflict"))
-            (*out)[i].status = DEV_PUSH_CONFLICT;
-        else if (!strcmp(status, "rejected"))
-            (*out)[i].status = DEV_PUSH_REJECTED;
-        else
-            (*out)[i].id = NULL; /* unknown status: leave that record pending */
+    }
+    *out = vp_xcalloc(a->n ? a->n : 1, sizeof(**out));
+    for (size_t i = 0; i < a->n; i++) {
+        const struct vp_push_result *r = &a->results[i];
+        (*out)[i].id = r->status < VP_PUSH_STATUS_COUNT ? r->id : NULL;
+        (*out)[i].status = r->status;
+        (*out)[i].reason = r->reason[0] ? r->reason : NULL;
     }
     return VP_OK;
 }
@@ -128,27 +114,25 @@ static vp_result push_batch(struct sync_ctx *c, size_t limit, size_t *next_limit
     rep->bytes_down += resp.bytes_received;
     c->retry_after_s = resp.retry_after_s;
     if (!res && resp.status == 200) {
-        json_t *root = NULL;
+        struct vp_push_answer ans;
         struct dev_push_result *results = NULL;
-        size_t n = 0;
-        const char *epoch = NULL;
-        int64_t server_time = 0;
-        res = parse_push_answer(&resp.body, &root, &results, &n, &epoch, &server_time);
+        memset(&ans, 0, sizeof(ans));
+        res = parse_push_answer(&resp.body, &ans, &results);
         if (!res)
-            res = devstore_batch_finish(c->store, b.id, results, n, vp_now_ms());
-        for (size_t i = 0; !res && i < n; i++) {
+            res = devstore_batch_finish(c->store, b.id, results, ans.n, vp_now_ms());
+        for (size_t i = 0; !res && i < ans.n; i++) {
             if (!results[i].id)
                 continue;
-            if (results[i].status <= DEV_PUSH_DUPLICATE)
+            if (results[i].status <= VP_PUSH_DUPLICATE)
                 rep->acked++;
             else
                 rep->quarantined++;
         }
         if (!res)
-            res = check_epoch(c, epoch, epoch_reset);
-        c->server_time_ms = server_time;
+            res = check_epoch(c, ans.server_epoch, epoch_reset);
+        c->server_time_ms = ans.server_time_ms;
         free(results);
-        json_decref(root);
+        vp_push_answer_release(&ans);
         if (res == VP_ERR_SERVER)
             describe_failure(res, resp.status, rep);
         *again = !res;
@@ -160,7 +144,7 @@ static vp_result push_batch(struct sync_ctx *c, size_t limit, size_t *next_limit
             res = devstore_batch_finish(c->store, b.id, NULL, 0, vp_now_ms());
             *next_limit = b.count / 2;
         } else {
-            struct dev_push_result one = { b.record_ids[0], DEV_PUSH_REJECTED, NULL };
+            struct dev_push_result one = { b.record_ids[0], VP_PUSH_REJECTED, NULL };
             char reason[DEV_REASON_MAX];
             sync_error_reason(&resp, reason, sizeof(reason));
             one.reason = reason;
@@ -193,29 +177,82 @@ static vp_result push_all(struct sync_ctx *c, bool *epoch_reset, struct sync_rep
     return res;
 }
 
-/* Applies one page; sets *more when another is waiting. */
+/* The body of a pull request: the cursor and this tablet's heartbeat. */
+static char *pull_body(struct sync_ctx *c, const char *cursor, size_t *len)
+{
+    struct vp_pull_request pr = { .limit = PULL_PAGE };
+    json_t *js;
+    char *text;
+    vp_strlcpy(pr.since, cursor, sizeof(pr.since));
+    pr.has_heartbeat = devstore_heartbeat(c->store, &pr.heartbeat) == VP_OK;
+    vp_strlcpy(pr.heartbeat.app_version, VP_VERSION, sizeof(pr.heartbeat.app_version));
+    pr.heartbeat.device_time_ms = vp_now_ms();
+    js = vp_pull_request_to_json(&pr);
+    text = vp_json_dump(js); /* our own request: always encodable */
+    json_decref(js);
+    *len = text ? strlen(text) : 0;
+    return text;
+}
+
+/* Reads a page and applies it with its cursor. */
+static vp_result apply_page(struct sync_ctx *c, const struct vp_buf *body, bool *more,
+                            bool *epoch_reset, struct sync_report *rep)
+{
+    struct vp_json_err err = { "", "" };
+    struct vp_pull_meta m;
+    json_t *root = NULL, *changes = NULL;
+    struct vp_change *list;
+    size_t n = 0;
+    vp_result res = VP_OK;
+    if (vp_json_parse(body->data, body->len, &root, &err) ||
+        !vp_pull_page_from_json(root, &m, &changes, &err)) {
+        vp_warn("sync: unreadable pull answer: %s %s", err.field, err.message);
+        json_decref(root);
+        return VP_ERR_SERVER;
+    }
+    *more = m.more;
+    res = check_epoch(c, m.server_epoch, epoch_reset);
+    if (res || *epoch_reset) {
+        json_decref(root);
+        return res;
+    }
+    list = vp_xcalloc(json_array_size(changes) + 1, sizeof(*list));
+    for (size_t i = 0; i < json_array_size(changes); i++) {
+        memset(&err, 0, sizeof(err));
+        if (vp_change_from_json(json_array_get(changes, i), &list[n], &err))
+            n++;
+        else /* a change this version does not understand: skip, never stall */
+            vp_warn("sync: skipping change: %s %s", err.field, err.message);
+    }
+    res = devstore_apply_changes(c->store, list, n, m.cursor);
+    rep->pulled += (int64_t)n;
+    for (size_t i = 0; i < n; i++)
+        vp_change_release(&list[i]);
+    free(list);
+    json_decref(root);
+    return res;
+}
+
+/* Fetches and applies one page; sets *more when another is waiting. */
 static vp_result pull_page(struct sync_ctx *c, bool *more, bool *epoch_reset,
                            struct sync_report *rep)
 {
     struct dev_sync_state ss;
     struct http_response resp;
-    struct vp_json_err err = { "", "" };
-    json_t *root = NULL, *changes;
-    struct vp_change *list = NULL;
-    size_t n = 0;
-    int64_t next = 0;
-    const char *epoch = NULL;
-    char path[96], *url;
+    char *url, *body;
+    size_t len;
     vp_result res = devstore_sync_state(c->store, &ss);
     *more = false;
     if (res)
         return res;
-    snprintf(path, sizeof(path), "/api/v1/sync/pull?since=%lld&limit=%d", (long long)ss.cursor,
-             PULL_PAGE);
-    url = sync_url(c->device.server_url, path);
+    body = pull_body(c, ss.cursor, &len);
+    if (!body)
+        return VP_ERR_INTERNAL;
+    url = sync_url(c->device.server_url, "/api/v1/sync/pull");
     http_response_init(&resp);
-    res = http_request(c->http, "GET", url, c->device.token, NULL, 0, &resp);
+    res = http_request(c->http, "POST", url, c->device.token, body, len, &resp);
     free(url);
+    free(body);
     c->retry_after_s = resp.retry_after_s;
     rep->bytes_up += resp.bytes_sent;
     rep->bytes_down += resp.bytes_received;
@@ -229,33 +266,9 @@ static vp_result pull_page(struct sync_ctx *c, bool *more, bool *epoch_reset,
         http_response_release(&resp);
         return rep->result;
     }
-    res = vp_json_parse(resp.body.data, resp.body.len, &root, &err) ? VP_ERR_SERVER : VP_OK;
-    changes = json_object_get(root, "changes");
-    if (!res && (!json_is_array(changes) ||
-                 !vp_json_get_int(root, "next", true, 0, INT64_MAX, &next, &err) ||
-                 !vp_json_get_bool(root, "more", true, more, &err) ||
-                 !vp_json_get_str(root, "server_epoch", true, 64, &epoch, &err)))
-        res = VP_ERR_SERVER;
-    if (!res)
-        res = check_epoch(c, epoch, epoch_reset);
-    if (!res && !*epoch_reset) {
-        list = vp_xcalloc(json_array_size(changes) + 1, sizeof(*list));
-        for (size_t i = 0; i < json_array_size(changes); i++) {
-            memset(&err, 0, sizeof(err));
-            if (vp_change_from_json(json_array_get(changes, i), &list[n], &err))
-                n++;
-            else /* a change this version does not understand: skip, never stall */
-                vp_warn("sync: skipping change: %s %s", err.field, err.message);
-        }
-        res = devstore_apply_changes(c->store, list, n, next);
-        rep->pulled += (int64_t)n;
-        for (size_t i = 0; i < n; i++)
-            vp_change_release(&list[i]);
-        free(list);
-    }
+    res = apply_page(c, &resp.body, more, epoch_reset, rep);
     if (res == VP_ERR_SERVER)
         describe_failure(res, resp.status, rep);
-    json_decref(root);
     http_response_release(&resp);
     return res;
 }

@@ -9,6 +9,12 @@ static void out_of_memory(size_t size)
     abort();
 }
 
+void vp_out_of_memory(const char *what)
+{
+    fprintf(stderr, "vindplaats: out of memory (%s)\n", what);
+    abort();
+}
+
 void *vp_xmalloc(size_t size)
 {
     void *p = malloc(size ? size : 1);

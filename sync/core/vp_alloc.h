@@ -15,5 +15,8 @@ void *vp_xrealloc(void *ptr, size_t size);
 char *vp_xstrdup(const char *s);
 /* Duplicates at most n bytes of s and NUL-terminates the copy. */
 char *vp_xstrndup(const char *s, size_t n);
+/* For a library that reports running out of memory itself (sqlite, argon2):
+ * one line naming what, then abort(). The only abort a request may reach. */
+_Noreturn void vp_out_of_memory(const char *what);
 
 #endif

@@ -12,6 +12,8 @@ bool vp_json_fail(struct vp_json_err *err, const char *field, const char *messag
     if (err && !err->message[0]) {
         vp_strlcpy(err->field, field ? field : "", sizeof(err->field));
         vp_strlcpy(err->message, message, sizeof(err->message));
+        vp_utf8_scrub(err->field); /* whatever the caller passed, the error reads */
+        vp_utf8_scrub(err->message);
     }
     return false;
 }
@@ -22,8 +24,10 @@ vp_result vp_json_parse(const char *text, size_t len, json_t **out, struct vp_js
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     if (!root) {
         char msg[320];
-        snprintf(msg, sizeof(msg), "not valid JSON at line %d column %d: %.100s", jerr.line,
-                 jerr.column, jerr.text);
+        /* jansson's text may quote the input, cut by bytes: scrub it */
+        vp_utf8_scrub(jerr.text);
+        vp_snprintf(msg, sizeof(msg), "not valid JSON at line %d column %d: %s", jerr.line,
+                    jerr.column, jerr.text);
         vp_json_fail(err, "", msg);
         return VP_ERR_INVALID;
     }
@@ -153,33 +157,37 @@ bool vp_json_only_keys(json_t *obj, const char *const allowed[], struct vp_json_
         for (i = 0; allowed[i]; i++)
             if (!strcmp(key, allowed[i]))
                 break;
-        if (!allowed[i]) {
-            char f[64];
-            vp_strlcpy(f, key, sizeof(f));
-            return vp_json_fail(err, f, "is not a known field");
-        }
+        if (!allowed[i]) /* the key is valid UTF-8 (jansson checks); cut whole characters */
+            return vp_json_fail(err, key, "is not a known field");
     }
     return true;
 }
 
+/* jansson allocates through vp_xmalloc (vp_core_init), so running out of
+ * memory has already aborted: NULL here means value was NULL or held text
+ * that is not UTF-8 (a json_stringn_nocheck). A request must not be able to
+ * stop the process, so that is the caller's error to handle. */
 char *vp_json_canonical(const json_t *value)
 {
-    char *s = json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
-    if (!s) {
-        fprintf(stderr, "vindplaats: out of memory (json)\n");
-        abort();
-    }
-    return s;
+    return value ? json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : NULL;
 }
 
 char *vp_json_dump(const json_t *value)
 {
-    char *s = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
-    if (!s) {
-        fprintf(stderr, "vindplaats: out of memory (json)\n");
-        abort();
-    }
-    return s;
+    return value ? json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+}
+
+json_t *vp_json_text(const char *s)
+{
+    char *copy;
+    json_t *js;
+    if (!s)
+        return json_string("");
+    copy = vp_xstrdup(s);
+    vp_utf8_scrub(copy);
+    js = json_string(copy);
+    free(copy);
+    return js;
 }
 
 void vp_json_set_str(json_t *obj, const char *key, const char *s)

@@ -18,8 +18,8 @@
 #include <stdint.h>
 
 struct vp_json_err {
-    char field[64];    /* which field, e.g. "records[3].level" or "" */
-    char message[160]; /* what is wrong with it, plain English */
+    char field[64];    /* which field, e.g. "records[3].level" or "": valid UTF-8 */
+    char message[160]; /* what is wrong with it, plain English: valid UTF-8 */
 };
 
 /* Parses len bytes of text. Duplicate keys, trailing garbage, invalid UTF-8
@@ -55,15 +55,23 @@ bool vp_json_get_time(json_t *obj, const char *key, bool required, int64_t *out,
 
 /* Fails if obj has a key not in the NULL-terminated allowed list: records
  * with unexpected fields are refused so nothing unplanned (a birth date, a
- * surname) can ride along. */
+ * surname) can ride along. The unknown key is reported in err->field, cut
+ * at a character boundary if it is long (always valid UTF-8). */
 bool vp_json_only_keys(json_t *obj, const char *const allowed[], struct vp_json_err *err);
 
 /* Sorted keys, no spaces: the text two ends hash to compare content.
- * Returns a malloc'ed string the caller frees. */
+ * Returns a malloc'ed string the caller frees, or NULL if value is NULL or
+ * holds a string that is not valid UTF-8 (never aborts on content). */
 char *vp_json_canonical(const json_t *value);
 
-/* Compact text of value (key order kept). Caller frees. */
+/* Compact text of value (key order kept). Caller frees. NULL as for
+ * vp_json_canonical(): a caller answering a request checks it. */
 char *vp_json_dump(const json_t *value);
+
+/* A JSON string of s that cannot fail on its content: bytes that are not
+ * valid UTF-8 become '?', NULL becomes "". For error messages that may
+ * carry a caller's text. New reference. */
+json_t *vp_json_text(const char *s);
 
 /* json_object_set_new for a string, or null if s is NULL. */
 void vp_json_set_str(json_t *obj, const char *key, const char *s);

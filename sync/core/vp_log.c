@@ -1,4 +1,5 @@
 #include "vp_log.h"
+#include "vp_str.h"
 #include "vp_time.h"
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -48,5 +49,6 @@ void vp_log(enum vp_log_level level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
+    vp_utf8_scrub(line); /* a line cut mid-character, or a client's bytes, still reads */
     fprintf(stderr, "%s %s %s\n", ts, names[level], line);
 }

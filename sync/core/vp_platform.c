@@ -3,10 +3,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sodium.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 char *vp_path_join(const char *dir, const char *name)
@@ -128,5 +131,66 @@ vp_result vp_write_file_atomic(const char *path, const void *data, size_t len)
     }
 out:
     vp_buf_release(&tmp);
+    return res;
+}
+
+int64_t vp_disk_free_mb(const char *path)
+{
+    struct statvfs fs;
+    if (!path || statvfs(path, &fs) != 0)
+        return -1;
+    return (int64_t)((unsigned long long)fs.f_bavail * fs.f_frsize / (1024 * 1024));
+}
+
+/* Reads exactly 32 bytes from path. */
+static vp_result secret_read(const char *path, unsigned char key[32])
+{
+    struct vp_buf b = VP_BUF_INIT;
+    vp_result res = vp_read_file(path, 32, &b);
+    if (res == VP_ERR_INVALID || (!res && b.len != 32))
+        res = VP_ERR_CORRUPT;
+    if (!res)
+        memcpy(key, b.data, 32);
+    if (b.data)
+        sodium_memzero(b.data, b.len);
+    vp_buf_release(&b);
+    return res;
+}
+
+/* Writes a fresh key to a private temp file and links it into place. */
+static vp_result secret_create(const char *path, unsigned char key[32])
+{
+    struct vp_buf tmp = VP_BUF_INIT;
+    vp_result res = VP_OK;
+    int fd;
+    randombytes_buf(key, 32);
+    vp_buf_addf(&tmp, "%s.new.%ld", path, (long)getpid());
+    fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        res = errno == ENOSPC ? VP_ERR_FULL : VP_ERR_IO;
+        goto out;
+    }
+    if (write(fd, key, 32) != 32 || fsync(fd) != 0)
+        res = errno == ENOSPC ? VP_ERR_FULL : VP_ERR_IO;
+    close(fd);
+    if (!res && link(tmp.data, path) != 0)
+        res = errno == EEXIST ? secret_read(path, key) : VP_ERR_IO; /* another start won */
+    unlink(tmp.data);
+out:
+    vp_buf_release(&tmp);
+    return res;
+}
+
+vp_result vp_secret_load(const char *dir, const char *file, unsigned char key[32])
+{
+    char *path;
+    vp_result res = vp_mkdir_p(dir);
+    if (res)
+        return res;
+    path = vp_path_join(dir, file);
+    res = secret_read(path, key);
+    if (res == VP_ERR_NOT_FOUND)
+        res = secret_create(path, key);
+    free(path);
     return res;
 }

@@ -1,5 +1,6 @@
 #include "vp_wire.h"
 #include "vp_alloc.h"
+#include "vp_buf.h"
 #include "vp_str.h"
 #include "vp_time.h"
 #include <sodium.h>
@@ -103,6 +104,95 @@ const char *vp_record_id(const struct vp_record *rec)
     }
 }
 
+/* ---- child tokens in notes ---- */
+
+#define TOKEN_HEAD "{child:"
+
+size_t vp_note_token_at(const char *s, char id[VP_UUID_LEN])
+{
+    const char *u = s + strlen(TOKEN_HEAD);
+    if (strncmp(s, TOKEN_HEAD, strlen(TOKEN_HEAD)) != 0)
+        return 0;
+    for (int i = 0; i < 36; i++) {
+        char c = u[i];
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return 0;
+    }
+    if (u[36] != '}')
+        return 0;
+    if (id) {
+        memcpy(id, u, 36);
+        id[36] = '\0';
+    }
+    return VP_NOTE_TOKEN_BYTES;
+}
+
+/* Walks the note: counts characters (a token as one) and tokens; false at
+ * a brace that is not part of a token. */
+static bool note_walk(const char *note, size_t *chars, size_t *tokens)
+{
+    const char *p = note;
+    *chars = *tokens = 0;
+    while (*p) {
+        size_t tok = vp_note_token_at(p, NULL);
+        if (tok) {
+            p += tok;
+            (*tokens)++;
+        } else if (*p == '{' || *p == '}') {
+            return false;
+        } else {
+            p++;
+            while ((*p & 0xC0) == 0x80)
+                p++;
+        }
+        (*chars)++;
+    }
+    return true;
+}
+
+size_t vp_note_length(const char *note)
+{
+    size_t chars, tokens;
+    note_walk(note, &chars, &tokens);
+    return chars;
+}
+
+bool vp_note_valid(const char *note, const char **why)
+{
+    size_t chars, tokens;
+    const char *reason = NULL;
+    if (!vp_utf8_valid_text(note, strlen(note)))
+        reason = "contains characters that are not allowed";
+    else if (!note_walk(note, &chars, &tokens))
+        reason = "may contain { and } only in a child token {child:UUID}";
+    else if (tokens > VP_NOTE_MAX_TOKENS)
+        reason = "names more than 16 children";
+    else if (chars > VP_NOTE_MAX_CHARS)
+        reason = "is too long";
+    if (why)
+        *why = reason;
+    return reason == NULL;
+}
+
+void vp_note_render(const char *note, vp_note_name_fn name, void *ctx, struct vp_buf *out)
+{
+    const char *p = note, *run = note;
+    char id[VP_UUID_LEN];
+    while (*p) {
+        size_t tok = vp_note_token_at(p, id);
+        if (!tok) {
+            p++;
+            continue;
+        }
+        vp_buf_add(out, run, (size_t)(p - run));
+        name(ctx, id, out);
+        p += tok;
+        run = p;
+    }
+    vp_buf_add(out, run, (size_t)(p - run));
+}
+
 /* ---- records to JSON ---- */
 
 static void set_time(json_t *o, const char *key, int64_t ms)
@@ -117,6 +207,8 @@ static json_t *observation_json(const struct vp_observation *ob)
     json_t *o = json_object(), *sigs = json_array();
     json_object_set_new(o, "type", json_string("observation"));
     json_object_set_new(o, "id", json_string(ob->id));
+    if (ob->signal_id[0])
+        json_object_set_new(o, "signal_id", json_string(ob->signal_id));
     json_object_set_new(o, "child_id", json_string(ob->child_id));
     json_object_set_new(o, "staff_id", json_string(ob->staff_id));
     for (int i = 0; i < ob->nsignals; i++)
@@ -175,6 +267,8 @@ static json_t *staff_json(const struct vp_staff_rev *s)
     json_object_set_new(o, "display_name", json_string(s->display_name));
     json_object_set_new(o, "role", json_string(vp_role_name(s->role)));
     json_object_set_new(o, "pin_hash", json_string(s->pin_hash));
+    if (s->pin_change_required) /* only when set: older records keep their hash */
+        json_object_set_new(o, "pin_change_required", json_true());
     json_object_set_new(o, "archived", json_boolean(s->archived));
     set_time(o, "device_time", s->device_time_ms);
     return o;
@@ -268,6 +362,7 @@ static bool parse_observation(json_t *js, const struct vp_catalog *cat, struct v
 {
     static const char *const keys[] = { "type",
                                         "id",
+                                        "signal_id",
                                         "child_id",
                                         "staff_id",
                                         "signals",
@@ -286,7 +381,7 @@ static bool parse_observation(json_t *js, const struct vp_catalog *cat, struct v
     static const char *const freq_choices[] = { "once", "often", "daily", NULL };
     static const char *const sit_choices[] = { "play",  "meal",   "drop_off", "outside",
                                                "sleep", "circle", NULL };
-    const char *freq = NULL, *sit = NULL, *consult = "none";
+    const char *freq = NULL, *sit = NULL, *consult = "none", *why = NULL;
     int64_t level = 0, catv = 1;
     json_t *sigs;
     memset(o, 0, sizeof(*o));
@@ -294,10 +389,11 @@ static bool parse_observation(json_t *js, const struct vp_catalog *cat, struct v
         !copy_uuid(js, "child_id", true, false, o->child_id, err) ||
         !copy_uuid(js, "staff_id", true, false, o->staff_id, err) ||
         !copy_uuid(js, "corrects", false, true, o->corrects, err) ||
+        !copy_uuid(js, "signal_id", false, true, o->signal_id, err) ||
         !vp_json_get_int(js, "level", true, 1, 3, &level, err) ||
         !vp_json_get_enum(js, "frequency", false, freq_choices, &freq, err) ||
         !vp_json_get_enum(js, "situation", false, sit_choices, &sit, err) ||
-        !copy_text(js, "note", false, VP_NOTE_MAX_CHARS, false, o->note, sizeof(o->note), err) ||
+        !copy_text(js, "note", false, VP_NOTE_BYTES, false, o->note, sizeof(o->note), err) ||
         !vp_json_get_bool(js, "parents_informed", false, &o->parents_informed, err) ||
         !vp_json_get_enum(js, "consultation", false, consultations, &consult, err) ||
         !vp_json_get_bool(js, "consent_confirmed", false, &o->consent_confirmed, err) ||
@@ -317,6 +413,12 @@ static bool parse_observation(json_t *js, const struct vp_catalog *cat, struct v
         return vp_json_fail(err, "retracted", "a retraction must name the observation it undoes");
     if (o->corrects[0] && !strcmp(o->corrects, o->id))
         return vp_json_fail(err, "corrects", "an observation cannot correct itself");
+    if (!o->corrects[0] && o->signal_id[0] && strcmp(o->signal_id, o->id) != 0)
+        return vp_json_fail(err, "signal_id", "must equal id on a signal's first record");
+    if (o->corrects[0] && !strcmp(o->signal_id, o->id))
+        return vp_json_fail(err, "signal_id", "a correction belongs to an earlier record's signal");
+    if (!vp_note_valid(o->note, &why))
+        return vp_json_fail(err, "note", why);
     sigs = json_object_get(js, "signals");
     if (!json_is_array(sigs))
         return vp_json_fail(err, "signals", "must be a list of signal codes");
@@ -375,9 +477,16 @@ static bool parse_group(json_t *js, struct vp_group_rev *g, struct vp_json_err *
 
 static bool parse_staff(json_t *js, struct vp_staff_rev *s, struct vp_json_err *err)
 {
-    static const char *const keys[] = { "type",         "id",          "staff_id",
-                                        "display_name", "role",        "pin_hash",
-                                        "archived",     "device_time", NULL };
+    static const char *const keys[] = { "type",
+                                        "id",
+                                        "staff_id",
+                                        "display_name",
+                                        "role",
+                                        "pin_hash",
+                                        "pin_change_required",
+                                        "archived",
+                                        "device_time",
+                                        NULL };
     const char *role = NULL;
     memset(s, 0, sizeof(*s));
     if (!vp_json_only_keys(js, keys, err) || !copy_uuid(js, "id", true, true, s->id, err) ||
@@ -387,6 +496,7 @@ static bool parse_staff(json_t *js, struct vp_staff_rev *s, struct vp_json_err *
         !vp_json_get_enum(js, "role", true, roles, &role, err) ||
         !copy_text(js, "pin_hash", true, VP_PIN_HASH_MAX - 1, true, s->pin_hash,
                    sizeof(s->pin_hash), err) ||
+        !vp_json_get_bool(js, "pin_change_required", false, &s->pin_change_required, err) ||
         !vp_json_get_bool(js, "archived", false, &s->archived, err) ||
         !vp_json_get_time(js, "device_time", true, &s->device_time_ms, err))
         return false;
@@ -432,8 +542,9 @@ bool vp_record_from_json(json_t *js, const struct vp_catalog *cat, struct vp_rec
 void vp_record_hash(const json_t *js, char out[VP_HASH_HEX_LEN])
 {
     unsigned char h[32];
-    char *text = vp_json_canonical(js);
-    crypto_generichash(h, sizeof(h), (const unsigned char *)text, strlen(text), NULL, 0);
+    char *text = vp_json_canonical(js); /* parsed JSON: always encodable */
+    crypto_generichash(h, sizeof(h), (const unsigned char *)(text ? text : ""),
+                       text ? strlen(text) : 0, NULL, 0);
     free(text);
     vp_hex_encode(h, sizeof(h), out);
 }
@@ -613,6 +724,8 @@ bool vp_change_from_json(json_t *js, struct vp_change *out, struct vp_json_err *
         if (!json_is_object(cat))
             return vp_json_fail(err, "catalog", "must be a catalog object");
         text = vp_json_dump(cat);
+        if (!text)
+            return vp_json_fail(err, "catalog", "must be a catalog object");
         if (vp_catalog_parse(text, strlen(text), &parsed, err) != VP_OK) {
             free(text);
             return false;

@@ -22,10 +22,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define VP_WIRE_VERSION     1
 #define VP_MAX_SIGNALS      8   /* signal codes in one observation */
 #define VP_NOTE_MAX_CHARS   280 /* a note is a few words, not a report */
-#define VP_NAME_MAX_CHARS   40  /* first names, group names, display names */
+#define VP_NOTE_MAX_TOKENS  16  /* child tokens ({child:UUID}) in one note */
+#define VP_NOTE_TOKEN_BYTES 44  /* strlen("{child:") + 36 + strlen("}") */
+/* A note's bytes: 280 characters of up to 4 bytes, or fewer with tokens. */
+#define VP_NOTE_BYTES       (VP_NOTE_MAX_CHARS * 4 + VP_NOTE_MAX_TOKENS * VP_NOTE_TOKEN_BYTES + 1)
+#define VP_NAME_MAX_CHARS   40 /* first names, group names, display names */
 #define VP_TEXT_BYTES(n)    ((n)*4 + 1)
 #define VP_PSEUDONYM_LEN    16
 #define VP_PIN_HASH_MAX     160
@@ -56,8 +59,14 @@ enum vp_situation {
 enum vp_consultation { VP_CONSULT_NONE, VP_CONSULT_ANONYMOUS, VP_CONSULT_NAMED, VP_CONSULT_COUNT };
 enum vp_role { VP_ROLE_PM, VP_ROLE_MANAGER, VP_ROLE_COUNT };
 
+/* One version of a signal. A signal's first record starts it (signal_id ==
+ * id); a correction (corrects = the version it replaces) or a retraction
+ * (retracted, corrects = the version it undoes) is a later version with the
+ * same signal_id. Records from older tablets may lack signal_id (""): the
+ * centre derives it from the corrects chain. */
 struct vp_observation {
     char id[VP_UUID_LEN];
+    char signal_id[VP_UUID_LEN]; /* the signal's first record; "" = not given */
     char child_id[VP_UUID_LEN];
     char staff_id[VP_UUID_LEN];
     char corrects[VP_UUID_LEN]; /* "" unless this corrects an earlier observation */
@@ -66,7 +75,7 @@ struct vp_observation {
     int level;    /* 1 even volgen, 2 zorg, 3 grote zorg */
     enum vp_frequency frequency;
     enum vp_situation situation;
-    char note[VP_TEXT_BYTES(VP_NOTE_MAX_CHARS)];
+    char note[VP_NOTE_BYTES]; /* see "child tokens in notes" below */
     bool parents_informed;
     enum vp_consultation consultation;
     bool consent_confirmed; /* required true when consultation is named */
@@ -100,6 +109,7 @@ struct vp_staff_rev {
     char display_name[VP_TEXT_BYTES(VP_NAME_MAX_CHARS)];
     enum vp_role role;
     char pin_hash[VP_PIN_HASH_MAX]; /* libsodium argon2id string; never the PIN */
+    bool pin_change_required;       /* a one-time PIN: replace it at the first unlock */
     bool archived;
     int64_t device_time_ms;
 };
@@ -146,6 +156,29 @@ json_t *vp_record_to_json(const struct vp_record *rec);
  * and *out undefined. */
 bool vp_record_from_json(json_t *js, const struct vp_catalog *cat, struct vp_record *out,
                          struct vp_json_err *err);
+
+/* ---- child tokens in notes ----
+ *
+ * A note names a child of the location only as the token {child:UUID}
+ * (lower-case UUID): the tablet shows it as the child's first name, the
+ * centre as the child's pseudonym code (or the first name where that
+ * child's consent is recorded). Any other "{" or "}" is invalid. The
+ * length that counts (at most VP_NOTE_MAX_CHARS) counts each token as one
+ * character; a note holds at most VP_NOTE_MAX_TOKENS tokens. */
+
+/* True if note is valid text that keeps the token rule and the limits; else
+ * false with *why (optional) a short English reason. */
+bool vp_note_valid(const char *note, const char **why);
+/* The length that counts: code points, each token as one. */
+size_t vp_note_length(const char *note);
+/* If s starts with a well-formed token, copies its child id into id and
+ * returns the token's length in bytes (VP_NOTE_TOKEN_BYTES); else 0. */
+size_t vp_note_token_at(const char *s, char id[VP_UUID_LEN]);
+/* Appends note to out with each token replaced by what name() appends for
+ * its child id (a valid note; other text is copied as it is). */
+struct vp_buf;
+typedef void (*vp_note_name_fn)(void *ctx, const char *child_id, struct vp_buf *out);
+void vp_note_render(const char *note, vp_note_name_fn name, void *ctx, struct vp_buf *out);
 
 /* Hex BLAKE2b-256 of the record's canonical JSON: equal content, equal hash.
  * This is what "same id, same content" compares. */

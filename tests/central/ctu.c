@@ -80,6 +80,15 @@ long ctu_pull(const char *url, const char *token, int64_t since, int limit, json
     return authed("GET", url, path, token, NULL, answer);
 }
 
+long ctu_pull_post(const char *url, const char *token, json_t *request, json_t **answer)
+{
+    char *body = json_dumps(request, JSON_COMPACT);
+    long status = authed("POST", url, "/api/v1/sync/pull", token, body, answer);
+    free(body);
+    json_decref(request);
+    return status;
+}
+
 const char *ctu_result(json_t *answer, size_t i)
 {
     json_t *r = json_array_get(json_object_get(answer, "results"), i);

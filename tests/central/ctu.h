@@ -19,6 +19,8 @@ void ctu_code(const char *dir, const char *location_id, char code[16]);
 long ctu_push(const char *url, const char *token, json_t *records, json_t **answer);
 /* GET /api/v1/sync/pull?since=&limit= ; same conventions. */
 long ctu_pull(const char *url, const char *token, int64_t since, int limit, json_t **answer);
+/* POST /api/v1/sync/pull (protocol 2) with request as the body (steals it). */
+long ctu_pull_post(const char *url, const char *token, json_t *request, json_t **answer);
 /* The status of results[i] of a push answer ("" if missing). */
 const char *ctu_result(json_t *answer, size_t i);
 

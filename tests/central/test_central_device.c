@@ -388,6 +388,145 @@ static void test_pull_bad_query_is_400(void)
     central_http_release(&r);
 }
 
+/* A heartbeat as a protocol-2 tablet sends it. */
+static json_t *heartbeat(int64_t pending)
+{
+    return json_pack("{s:s,s:i,s:I,s:s,s:i,s:s,s:s,s:i,s:s}", "app_version", "0.2.0",
+                     "catalog_version", 1, "pending_signals", (json_int_t)pending, "oldest_pending",
+                     "2026-11-20T08:00:00.000Z", "quarantined", 1, "last_attempt",
+                     "2026-11-23T09:59:00.000Z", "last_success", "2026-11-20T07:00:00.000Z",
+                     "disk_free_mb", 812, "device_time", "2026-11-23T10:00:00.000Z");
+}
+
+static void test_pull_v2_keeps_the_heartbeat(void)
+{
+    json_t *ans = NULL;
+    char sql[256], version[32];
+    CHECK_INT_EQ(ctu_pull_post(
+                     srv.url, token_a,
+                     json_pack("{s:s,s:i,s:o}", "since", "", "limit", 2, "heartbeat", heartbeat(3)),
+                     &ans),
+                 200);
+    CHECK(json_is_string(json_object_get(ans, "cursor")));
+    CHECK_INT_EQ(json_array_size(json_object_get(ans, "changes")), 2);
+    json_decref(ans);
+    snprintf(sql, sizeof(sql),
+             "SELECT pending_signals * 1000000 + quarantined * 10000 + disk_free_mb"
+             " FROM device_health WHERE device_id = '%s'",
+             device_a);
+    CHECK_INT_EQ(count(sql), 3 * 1000000 + 1 * 10000 + 812);
+    snprintf(sql, sizeof(sql), "SELECT app_version FROM device_health WHERE device_id = '%s'",
+             device_a);
+    ctu_db_text(dir, sql, version, sizeof(version));
+    CHECK_STR_EQ(version, "0.2.0");
+    /* the tablet's clocks are kept as sent; the last contact by the server's */
+    snprintf(sql, sizeof(sql),
+             "SELECT (last_success = 1795158000000) + (received_at > last_success)"
+             " FROM device_health WHERE device_id = '%s'",
+             device_a);
+    CHECK_INT_EQ(count(sql), 2);
+    /* a newer heartbeat replaces it */
+    CHECK_INT_EQ(
+        ctu_pull_post(srv.url, token_a, json_pack("{s:o}", "heartbeat", heartbeat(0)), &ans), 200);
+    json_decref(ans);
+    snprintf(sql, sizeof(sql),
+             "SELECT COUNT(*) * 10 + MAX(pending_signals) FROM device_health"
+             " WHERE device_id = '%s'",
+             device_a);
+    CHECK_INT_EQ(count(sql), 10);
+}
+
+static void test_pull_v2_follows_the_opaque_cursor(void)
+{
+    json_t *ans = NULL;
+    char cursor[128] = "", sql[256];
+    int64_t seen = 0;
+    bool more = true;
+    for (int pages = 0; more && pages < 100; pages++) {
+        const char *next;
+        CHECK_INT_EQ(ctu_pull_post(srv.url, token_a,
+                                   json_pack("{s:s,s:i}", "since", cursor, "limit", 3), &ans),
+                     200);
+        seen += (int64_t)json_array_size(json_object_get(ans, "changes"));
+        next = json_string_value(json_object_get(ans, "cursor"));
+        CHECK(next != NULL);
+        /* protocol-1 tablets read the same position as an integer */
+        CHECK_INT_EQ(json_integer_value(json_object_get(ans, "next")),
+                     next ? (int64_t)strtoll(next, NULL, 10) : -1);
+        vp_strlcpy(cursor, next ? next : "", sizeof(cursor));
+        more = json_is_true(json_object_get(ans, "more"));
+        json_decref(ans);
+    }
+    snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM changes WHERE location_id = '%s'", locs[0].id);
+    CHECK_INT_EQ(seen, count(sql));
+    CHECK(!more);
+}
+
+static void test_pull_v2_bad_requests_change_nothing(void)
+{
+    json_t *ans = NULL, *hb = heartbeat(9);
+    char sql[256];
+    int64_t before;
+    snprintf(sql, sizeof(sql), "SELECT pending_signals FROM device_health WHERE device_id = '%s'",
+             device_a);
+    before = count(sql);
+    /* a cursor this server never gave */
+    CHECK_INT_EQ(ctu_pull_post(srv.url, token_a, json_pack("{s:s}", "since", "abc"), &ans), 400);
+    CHECK_STR_EQ(json_string_value(json_object_get(ans, "error")), "malformed");
+    json_decref(ans);
+    /* unknown keys, a version with a non-ASCII character, a limit out of range */
+    CHECK_INT_EQ(ctu_pull_post(srv.url, token_a, json_pack("{s:s}", "sinse", ""), &ans), 422);
+    json_decref(ans);
+    json_object_set_new(hb, "app_version", json_string("0.2.0\u00e9"));
+    CHECK_INT_EQ(ctu_pull_post(srv.url, token_a, json_pack("{s:o}", "heartbeat", hb), &ans), 422);
+    json_decref(ans);
+    CHECK_INT_EQ(ctu_pull_post(srv.url, token_a, json_pack("{s:i}", "limit", 0), &ans), 422);
+    json_decref(ans);
+    CHECK_INT_EQ(count(sql), before);
+}
+
+/* Before protocol 2 a pushed id of 36 multibyte characters was cut in half
+ * on its way into the answer, and that record's result silently vanished. */
+static void test_push_answer_has_one_result_per_record(void)
+{
+    char child[40], staff[40], bad_id[80] = "";
+    json_t *ans = NULL, *recs = json_array(), *odd, *results;
+    child_of(locs[0].id, child);
+    staff_of(locs[0].id, staff);
+    for (int i = 0; i < 36; i++)
+        vp_strlcpy(bad_id + strlen(bad_id), "\xc3\xa9", sizeof(bad_id) - strlen(bad_id));
+    odd = ctu_observation(child, staff, 1);
+    json_object_set_new(odd, "id", json_string(bad_id));
+    json_array_append_new(recs, ctu_observation(child, staff, 1));
+    json_array_append_new(recs, odd);
+    /* an id that is not a UUID cannot be answered for: the request is malformed */
+    CHECK_INT_EQ(ctu_push(srv.url, token_a, recs, &ans), 400);
+    json_decref(ans);
+    /* a record that is invalid for a multibyte reason still gets its own result */
+    recs = json_array();
+    odd = ctu_observation(child, staff, 1);
+    {
+        char key[160] = "";
+        for (int i = 0; i < 40; i++)
+            vp_strlcpy(key + strlen(key), "\xc3\xa9", sizeof(key) - strlen(key));
+        json_object_set_new(odd, key, json_true());
+    }
+    json_array_append_new(recs, ctu_observation(child, staff, 1));
+    json_array_append_new(recs, json_incref(odd));
+    json_array_append_new(recs, ctu_observation(child, staff, 2));
+    CHECK_INT_EQ(ctu_push(srv.url, token_a, recs, &ans), 200);
+    results = json_object_get(ans, "results");
+    CHECK_INT_EQ(json_array_size(results), 3);
+    CHECK_STR_EQ(ctu_result(ans, 0), "stored");
+    CHECK_STR_EQ(ctu_result(ans, 1), "rejected");
+    CHECK_STR_EQ(ctu_result(ans, 2), "stored");
+    CHECK_STR_EQ(json_string_value(json_object_get(json_array_get(results, 1), "id")),
+                 json_string_value(json_object_get(odd, "id")));
+    CHECK(json_string_length(json_object_get(json_array_get(results, 1), "reason")) > 0);
+    json_decref(odd);
+    json_decref(ans);
+}
+
 static void test_entity_revisions_last_writer_wins(void)
 {
     char tok2[64], dev2[40], code[16], child[40], group[40], sql[256], name[64];
@@ -491,6 +630,10 @@ int main(void)
     VP_TEST(test_pull_pages_and_cursor);
     VP_TEST(test_pull_shows_only_own_location);
     VP_TEST(test_pull_bad_query_is_400);
+    VP_TEST(test_pull_v2_keeps_the_heartbeat);
+    VP_TEST(test_pull_v2_follows_the_opaque_cursor);
+    VP_TEST(test_pull_v2_bad_requests_change_nothing);
+    VP_TEST(test_push_answer_has_one_result_per_record);
     VP_TEST(test_entity_revisions_last_writer_wins);
     VP_TEST(test_epoch_is_stable_and_stored);
     VP_TEST(test_revoked_token_is_401);

@@ -65,7 +65,7 @@ static vp_result ack_all(struct devstore *db)
         r = vp_xcalloc(b.count, sizeof(*r));
         for (size_t i = 0; i < b.count; i++) {
             r[i].id = b.record_ids[i];
-            r[i].status = DEV_PUSH_STORED;
+            r[i].status = VP_PUSH_STORED;
         }
         res = devstore_batch_finish(db, b.id, r, b.count, vp_now_ms());
         free(r);
@@ -104,7 +104,7 @@ static vp_result server_side(struct devstore *db, const char *daan)
     ch[2].u.kase.consultation = VP_CONSULT_ANONYMOUS;
     vp_strlcpy(ch[2].u.kase.next_action, "oudergesprek (coach)", sizeof(ch[2].u.kase.next_action));
     vp_strlcpy(ch[2].u.kase.next_action_due, "2026-11-26", sizeof(ch[2].u.kase.next_action_due));
-    return devstore_apply_changes(db, ch, 3, 3);
+    return devstore_apply_changes(db, ch, 3, "3");
 }
 
 static vp_result people(struct devstore *db, char daan[VP_UUID_LEN], char fatima[VP_UUID_LEN])
@@ -242,8 +242,9 @@ static int stats(const char *dir)
     devstore_close(db);
     if (res)
         return die("stats", res);
-    printf("pending=%lld observations=%lld quarantined=%lld\n", (long long)st.pending,
-           (long long)st.pending_observations, (long long)st.quarantined);
+    printf("pending=%lld signals=%lld unsettled=%lld quarantined=%lld\n", (long long)st.pending,
+           (long long)st.pending_signals, (long long)st.unsettled_signals,
+           (long long)st.quarantined);
     return 0;
 }
 

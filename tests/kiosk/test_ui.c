@@ -2,7 +2,8 @@
  * test_ui.c - the touch rules of the UI layer, on SDL's offscreen driver:
  * act on release inside the pressed control, slide-off cancels, mouse and
  * finger take one path, emulated mouse events from touch never act twice,
- * a modal blocks what lies under it, text lookup for scripts.
+ * a modal blocks what lies under it, text lookup for scripts, a double tap
+ * on a control counts once (keys excepted).
  */
 #include "ui.h"
 #include "ui_keys.h"
@@ -14,6 +15,7 @@ static const struct ui_style st = { UI_C_SURFACE, UI_C_PRIMARY, UI_C_INK, 2, 14,
 
 static void frame(bool modal)
 {
+    vp_time_advance(UI_DOUBLE_TAP_MS + 1); /* each test starts well after the last tap */
     ui_begin(ui, UI_C_BG);
     ui_button(ui, (struct ui_rect){ 100, 100, 200, 80 }, &st, 7, 1, "Opslaan", UI_CENTER);
     ui_button(ui, (struct ui_rect){ 400, 100, 200, 80 }, &st, 7, 2, "Annuleren", UI_CENTER);
@@ -140,6 +142,72 @@ static void test_modal_blocks_what_is_under_it(void)
     CHECK(ui_text_visible(ui, "Sluiten"));
 }
 
+static void tap(int x, int y)
+{
+    finger(SDL_FINGERDOWN, x, y);
+    finger(SDL_FINGERUP, x, y);
+}
+
+static void test_double_tap_on_a_control_acts_once(void)
+{
+    int arg = 0;
+    frame(false);
+    tap(150, 120);
+    vp_time_advance(80);
+    tap(150, 120);
+    CHECK_INT_EQ(count_actions(&arg), 1);
+    vp_time_advance(300); /* still within 400 ms of the tap that counted */
+    tap(150, 120);
+    CHECK_INT_EQ(count_actions(&arg), 0);
+}
+
+static void test_taps_further_apart_act_each_time(void)
+{
+    int arg = 0;
+    frame(false);
+    tap(150, 120);
+    vp_time_advance(UI_DOUBLE_TAP_MS);
+    tap(150, 120);
+    CHECK_INT_EQ(count_actions(&arg), 2);
+}
+
+static void test_quick_taps_on_two_controls_both_act(void)
+{
+    int arg = 0;
+    frame(false);
+    tap(150, 120);
+    vp_time_advance(80);
+    tap(450, 120);
+    CHECK_INT_EQ(count_actions(&arg), 2);
+    CHECK_INT_EQ(arg, 2);
+}
+
+static void test_pin_and_keyboard_keys_repeat_at_once(void)
+{
+    struct ui_keyboard kb = { false, false };
+    struct ui_field f;
+    struct ui_found k;
+    int arg = 0;
+    vp_time_advance(UI_DOUBLE_TAP_MS + 1);
+    ui_begin(ui, UI_C_BG);
+    ui_pinpad_build(ui, (struct ui_rect){ 400, 100, 480, 300 }, 9, "Wissen", "OK");
+    ui_render(ui);
+    ui_find_key(ui, "1", &k);
+    CHECK_INT_EQ(k.count, 1);
+    tap(k.rect.x + 5, k.rect.y + 5); /* "1122" */
+    tap(k.rect.x + 5, k.rect.y + 5);
+    CHECK_INT_EQ(count_actions(&arg), 2);
+    ui_field_set(&f, "", 40, false);
+    ui_begin(ui, UI_C_BG);
+    ui_keyboard_build(ui, &kb, &f, (struct ui_rect){ 20, 300, 1200, 400 }, 9, "spatie", "Klaar");
+    ui_render(ui);
+    ui_find_key(ui, "a", &k); /* "Daan" */
+    CHECK_INT_EQ(k.count, 1);
+    tap(k.rect.x + 5, k.rect.y + 5);
+    tap(k.rect.x + 5, k.rect.y + 5);
+    CHECK_INT_EQ(count_actions(&arg), 2);
+}
+
 static void test_keyboard_types_dutch_letters(void)
 {
     struct ui_keyboard kb = { false, true };
@@ -178,6 +246,10 @@ int main(void)
     VP_TEST(test_no_hover);
     VP_TEST(test_modal_blocks_what_is_under_it);
     VP_TEST(test_keyboard_types_dutch_letters);
+    VP_TEST(test_double_tap_on_a_control_acts_once);
+    VP_TEST(test_taps_further_apart_act_each_time);
+    VP_TEST(test_quick_taps_on_two_controls_both_act);
+    VP_TEST(test_pin_and_keyboard_keys_repeat_at_once);
     ui_destroy(ui);
     return vp_test_done();
 }

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Prints, one a line and sorted, the system calls a unit's SystemCallFilter=
-# lines allow: the union of the allow lines minus the union of the "~" lines
-# (groups expanded with systemd-analyze, nested groups included). Enough for
-# units that list what they allow first and what they take away after.
+# lines allow, read in order as systemd does for an allow list: the first
+# line (not "~") is the list, a later plain line adds to it, a later "~"
+# line takes away (groups expanded with systemd-analyze, nested included).
 #   filter_allows.sh UNITFILE
 set -u
 unit=$1
@@ -22,15 +22,22 @@ expand() {
 }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-: >"$tmp/allow"
-: >"$tmp/deny"
-sed -n 's/^SystemCallFilter=//p' "$unit" | while read -r line; do
+: >"$tmp/list"
+sed -n 's/^SystemCallFilter=//p' "$unit" >"$tmp/lines"
+[ -s "$tmp/lines" ] && ! head -1 "$tmp/lines" | grep -q '^~' || {
+    echo "filter_allows.sh: $unit has no SystemCallFilter allow list first" >&2
+    exit 1
+}
+while read -r line; do
     case "$line" in
-    '~'*) expand ${line#\~} >>"$tmp/deny" ;;
-    *) expand $line >>"$tmp/allow" ;;
+    '~'*)
+        # shellcheck disable=SC2086
+        expand ${line#\~} | sort -u >"$tmp/off"
+        sort -u "$tmp/list" | comm -23 - "$tmp/off" >"$tmp/next" ;;
+    *)
+        # shellcheck disable=SC2086
+        { cat "$tmp/list"; expand $line; } | sort -u >"$tmp/next" ;;
     esac
-done
-sort -u "$tmp/allow" >"$tmp/allow.s"
-sort -u "$tmp/deny" >"$tmp/deny.s"
-[ -s "$tmp/allow.s" ] || { echo "filter_allows.sh: $unit has no SystemCallFilter allow list" >&2; exit 1; }
-comm -23 "$tmp/allow.s" "$tmp/deny.s"
+    mv "$tmp/next" "$tmp/list"
+done <"$tmp/lines"
+sort -u "$tmp/list"

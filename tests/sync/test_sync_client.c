@@ -7,6 +7,7 @@
 #include "fakecentral.h"
 #include "sync_client.h"
 #include "sync_internal.h"
+#include <time.h>
 
 /* What the fake server does; tests set the fields and read the log. */
 struct script {
@@ -21,6 +22,7 @@ struct script {
     int pull_pages; /* how many pull pages to serve (changes invented) */
     int pulls;
     const char *group_id;
+    char pull_body[4096]; /* the body of the last pull request */
 };
 
 static void answer_push(struct script *s, const struct fake_request *req, int *status,
@@ -103,6 +105,7 @@ static void handler(void *ctx, const struct fake_request *req, int *status, stru
         }
         answer_push(s, req, status, out);
     } else if (strstr(req->url, "/sync/pull")) {
+        vp_strlcpy(s->pull_body, req->body.data ? req->body.data : "", sizeof(s->pull_body));
         answer_pull(s, status, out);
     } else {
         *status = 404;
@@ -211,6 +214,41 @@ static void test_refused_batch_is_split_until_the_bad_record_is_quarantined(void
     fixture_close(&f);
 }
 
+/* Every pull carries the tablet's health (protocol 2) with what the store
+ * says: here one record waits in quarantine and nothing else is pending. */
+static void test_pull_carries_the_heartbeat(void)
+{
+    struct fixture f;
+    struct script s = { .push_status = 200, .epoch = "E1", .pull_pages = 1 };
+    struct fakecentral *fc = fakecentral_start(handler, &s);
+    struct sync_report rep;
+    struct vp_observation bad;
+    struct vp_pull_request pr;
+    json_t *js = NULL;
+    int64_t before = vp_now_ms();
+    CHECK(fc && fixture_open(&f) == 0 && enrol_at(&f, fc, "E1") == 0);
+    s.group_id = f.group;
+    save_n(&f, 2);
+    fixture_obs(&f, &bad, "WEL-06");
+    CHECK_OK(devstore_observation_record(f.s, &bad));
+    s.bad_id = bad.id;
+    CHECK_OK(sync_round(f.path, &rep));
+    CHECK_OK(vp_json_parse(s.pull_body, strlen(s.pull_body), &js, NULL));
+    CHECK(vp_pull_request_from_json(js, &pr, NULL));
+    json_decref(js);
+    CHECK(pr.has_heartbeat);
+    CHECK_STR_EQ(pr.since, "");
+    CHECK_STR_EQ(pr.heartbeat.app_version, VP_VERSION);
+    CHECK_INT_EQ(pr.heartbeat.catalog_version, 1);
+    CHECK_INT_EQ(pr.heartbeat.pending_signals, 0);
+    CHECK_INT_EQ(pr.heartbeat.oldest_pending_ms, 0);
+    CHECK_INT_EQ(pr.heartbeat.quarantined, 1);
+    CHECK(pr.heartbeat.disk_free_mb > 0);
+    CHECK(pr.heartbeat.device_time_ms >= before && pr.heartbeat.device_time_ms <= vp_now_ms());
+    fakecentral_stop(fc);
+    fixture_close(&f);
+}
+
 static void test_unauthorized_forgets_the_token_and_keeps_records(void)
 {
     struct fixture f;
@@ -230,7 +268,7 @@ static void test_unauthorized_forgets_the_token_and_keeps_records(void)
     CHECK_OK(devstore_device_get(f.s, &d));
     CHECK(!d.enrolled);
     CHECK_OK(devstore_outbox_stats(f.s, &st));
-    CHECK_INT_EQ(st.pending_observations, 2);
+    CHECK_INT_EQ(st.pending_signals, 2);
     fakecentral_stop(fc);
     fixture_close(&f);
 }
@@ -249,7 +287,7 @@ static void test_pull_applies_every_page_and_stores_the_cursor(void)
     CHECK_OK(sync_round(f.path, &rep));
     CHECK_INT_EQ(rep.pulled, 3);
     CHECK_OK(devstore_sync_state(f.s, &ss));
-    CHECK_INT_EQ(ss.cursor, 102);
+    CHECK_STR_EQ(ss.cursor, "102");
     CHECK(ss.last_success_ms > 0);
     CHECK_OK(devstore_children(f.s, f.group, false, &kids, &n));
     CHECK_INT_EQ(n, 5);
@@ -317,6 +355,56 @@ static void test_worker_wakes_on_demand_and_reports(void)
     fixture_close(&f);
 }
 
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
+/* The settle window (docs/sync.md): a held signal does not travel, and the
+ * worker sends it when its hold ends, not at its next hourly round. */
+static void test_worker_sends_a_held_signal_when_its_hold_ends(void)
+{
+    struct fixture f;
+    struct script s = { .push_status = 200, .epoch = "E1" };
+    struct fakecentral *fc = fakecentral_start(handler, &s);
+    struct sync_worker *w = NULL;
+    struct vp_observation o;
+    struct dev_outbox_stats st;
+    int before, waited = 0;
+    CHECK(fc && fixture_open(&f) == 0 && enrol_at(&f, fc, "E1") == 0);
+    CHECK_OK(devstore_setting_set_int(f.s, "sync_interval_seconds", 3600));
+    CHECK_OK(sync_worker_start(f.path, NULL, NULL, &w));
+    do { /* the first round sends the fixture's people */
+        sleep_ms(50);
+        waited += 50;
+        CHECK_OK(devstore_outbox_stats(f.s, &st));
+    } while (st.acked < 5 && waited < 5000);
+    CHECK(sync_worker_wait_idle(w, 10000));
+    before = s.pushes;
+    waited = 0;
+    fixture_obs(&f, &o, "TAAL-02");
+    CHECK_OK(devstore_signal_record(f.s, &o, true));
+    sync_worker_recheck(w);
+    CHECK(sync_worker_wait_idle(w, 10000));
+    sleep_ms(300);
+    CHECK_INT_EQ(s.pushes, before);       /* nothing travels while it settles */
+    /* the hold now ends in 300 ms */
+    vp_time_advance(o.device_time_ms + DEV_SETTLE_MS - 300 - vp_now_ms());
+    sync_worker_recheck(w);
+    do {
+        sleep_ms(50);
+        waited += 50;
+        CHECK_OK(devstore_outbox_stats(f.s, &st));
+    } while (st.acked < 6 && waited < 5000);
+    CHECK_INT_EQ(st.pending, 0);
+    CHECK(s.pushes > before);
+    CHECK(waited >= 200); /* not before the hold ended */
+    sync_worker_stop(w);
+    fakecentral_stop(fc);
+    fixture_close(&f);
+}
+
 int main(void)
 {
     if (vp_core_init() || sync_global_init())
@@ -327,8 +415,10 @@ int main(void)
     VP_TEST(test_unauthorized_forgets_the_token_and_keeps_records);
     VP_TEST(test_pull_applies_every_page_and_stores_the_cursor);
     VP_TEST(test_new_server_epoch_pushes_everything_again);
+    VP_TEST(test_pull_carries_the_heartbeat);
     VP_TEST(test_backoff_has_full_jitter_a_cap_and_honours_retry_after);
     VP_TEST(test_worker_wakes_on_demand_and_reports);
+    VP_TEST(test_worker_sends_a_held_signal_when_its_hold_ends);
     sync_global_cleanup();
     return vp_test_done();
 }

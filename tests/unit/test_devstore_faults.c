@@ -48,7 +48,7 @@ static void test_full_disk_fails_cleanly_and_keeps_earlier_saves(void)
     CHECK_ERR(res, VP_ERR_FULL);
     CHECK_OK(devstore_outbox_stats(f.s, &after));
     CHECK_INT_EQ(after.pending, before.pending); /* the failed save left nothing */
-    CHECK_INT_EQ(after.pending_observations, saved);
+    CHECK_INT_EQ(after.pending_signals, saved);
     CHECK_OK(devstore_check_integrity(f.s));
     /* space comes back: saving works again and nothing earlier was lost */
     CHECK_OK(devstore_limit_pages(f.s, 1 << 30));

@@ -42,7 +42,7 @@ static void test_batch_respects_record_and_byte_limits(void)
     CHECK_OK(devstore_batch_take(f.s, 4, 1 << 20, &b));
     CHECK_INT_EQ(b.count, 4);
     for (size_t i = 0; i < b.count; i++)
-        r[i] = (struct dev_push_result){ b.record_ids[i], DEV_PUSH_STORED, NULL };
+        r[i] = (struct dev_push_result){ b.record_ids[i], VP_PUSH_STORED, NULL };
     CHECK_OK(devstore_batch_finish(f.s, b.id, r, b.count, vp_now_ms()));
     devstore_batch_release(&b);
     CHECK_OK(devstore_batch_take(f.s, 200, 600, &b)); /* room for about one record */
@@ -63,9 +63,9 @@ static void test_results_acknowledge_quarantine_and_requeue(void)
     CHECK(fixture_open(&f) == 0);
     CHECK_OK(devstore_batch_take(f.s, 200, 1 << 20, &b));
     CHECK_INT_EQ(b.count, 5);
-    r[0] = (struct dev_push_result){ b.record_ids[0], DEV_PUSH_STORED, NULL };
-    r[1] = (struct dev_push_result){ b.record_ids[1], DEV_PUSH_DUPLICATE, NULL };
-    r[2] = (struct dev_push_result){ b.record_ids[2], DEV_PUSH_REJECTED, "signals: unknown" };
+    r[0] = (struct dev_push_result){ b.record_ids[0], VP_PUSH_STORED, NULL };
+    r[1] = (struct dev_push_result){ b.record_ids[1], VP_PUSH_DUPLICATE, NULL };
+    r[2] = (struct dev_push_result){ b.record_ids[2], VP_PUSH_REJECTED, "signals: unknown" };
     CHECK_OK(devstore_batch_finish(f.s, b.id, r, 3, vp_now_ms()));
     CHECK_OK(devstore_outbox_stats(f.s, &st));
     CHECK_INT_EQ(st.acked, 2);
@@ -96,16 +96,16 @@ static void test_new_epoch_requeues_everything_held(void)
     record_n(&f, 3);
     CHECK_OK(devstore_batch_take(f.s, 200, 1 << 20, &b));
     for (size_t i = 0; i < b.count; i++)
-        r[i] = (struct dev_push_result){ b.record_ids[i], DEV_PUSH_STORED, NULL };
+        r[i] = (struct dev_push_result){ b.record_ids[i], VP_PUSH_STORED, NULL };
     CHECK_OK(devstore_batch_finish(f.s, b.id, r, b.count, vp_now_ms()));
     devstore_batch_release(&b);
-    CHECK_OK(devstore_apply_changes(f.s, NULL, 0, 77));
+    CHECK_OK(devstore_apply_changes(f.s, NULL, 0, "77"));
     CHECK_OK(devstore_outbox_requeue_all(f.s, "0190a0b0-0000-4000-8000-0000000000ee"));
     CHECK_OK(devstore_outbox_stats(f.s, &st));
     CHECK_INT_EQ(st.pending, 8);
     CHECK_INT_EQ(st.acked, 0);
     CHECK_OK(devstore_sync_state(f.s, &ss));
-    CHECK_INT_EQ(ss.cursor, 0);
+    CHECK_STR_EQ(ss.cursor, "");
     CHECK_STR_EQ(ss.server_epoch, "0190a0b0-0000-4000-8000-0000000000ee");
     fixture_close(&f);
 }
@@ -121,14 +121,14 @@ static void test_retention_purges_only_acknowledged(void)
     record_n(&f, 3);
     CHECK_OK(devstore_batch_take(f.s, 200, 1 << 20, &b));
     for (size_t i = 0; i < b.count; i++)
-        r[i] = (struct dev_push_result){ b.record_ids[i], DEV_PUSH_STORED, NULL };
+        r[i] = (struct dev_push_result){ b.record_ids[i], VP_PUSH_STORED, NULL };
     CHECK_OK(devstore_batch_finish(f.s, b.id, r, b.count, 1000));
     devstore_batch_release(&b);
     record_n(&f, 2); /* still pending */
     CHECK_OK(devstore_purge_acknowledged(f.s, 2000, &purged));
     CHECK_INT_EQ(purged, 3);
     CHECK_OK(devstore_outbox_stats(f.s, &st));
-    CHECK_INT_EQ(st.pending_observations, 2);
+    CHECK_INT_EQ(st.pending_signals, 2);
     CHECK_INT_EQ(st.acked, 0);
     fixture_close(&f);
 }
@@ -164,11 +164,11 @@ static void test_pulled_children_appear_and_cursor_moves(void)
     c[1].type = VP_CHG_CASE;
     vp_strlcpy(c[1].u.kase.child_id, newkid, VP_UUID_LEN);
     c[1].u.kase.status = VP_CASE_ADVISED;
-    CHECK_OK(devstore_apply_changes(f.s, c, 2, 11));
+    CHECK_OK(devstore_apply_changes(f.s, c, 2, "11"));
     CHECK_OK(devstore_child_get(f.s, newkid, &child));
     CHECK_STR_EQ(child.first_name, "Noor");
     CHECK_OK(devstore_sync_state(f.s, &ss));
-    CHECK_INT_EQ(ss.cursor, 11);
+    CHECK_STR_EQ(ss.cursor, "11");
     fixture_close(&f);
 }
 
@@ -180,7 +180,7 @@ static void test_pending_local_edit_is_not_overwritten_by_pull(void)
     CHECK(fixture_open(&f) == 0);
     CHECK_OK(devstore_child_update(f.s, f.daan, f.group, "Daniël", "2023-10", false));
     c = child_change(5, f.daan, f.group, "Daan (oud)");
-    CHECK_OK(devstore_apply_changes(f.s, &c, 1, 5));
+    CHECK_OK(devstore_apply_changes(f.s, &c, 1, "5"));
     CHECK_OK(devstore_child_get(f.s, f.daan, &child));
     CHECK_STR_EQ(child.first_name, "Daniël");
     fixture_close(&f);
@@ -200,11 +200,11 @@ static void test_erase_purges_child_and_its_pending_records(void)
     c.seq = 9;
     c.type = VP_CHG_ERASE;
     vp_strlcpy(c.u.erase_child_id, f.daan, VP_UUID_LEN);
-    CHECK_OK(devstore_apply_changes(f.s, &c, 1, 9));
+    CHECK_OK(devstore_apply_changes(f.s, &c, 1, "9"));
     CHECK_ERR(devstore_child_get(f.s, f.daan, &child), VP_ERR_NOT_FOUND);
     CHECK_ERR(devstore_observation_get(f.s, o.id, &o), VP_ERR_NOT_FOUND);
     CHECK_OK(devstore_outbox_stats(f.s, &st));
-    CHECK_INT_EQ(st.pending_observations, 0);
+    CHECK_INT_EQ(st.pending_signals, 0);
     CHECK_INT_EQ(st.pending, 4); /* group, Sanne, two staff */
     fixture_close(&f);
 }
@@ -230,7 +230,7 @@ static void test_settings_and_newer_catalog_apply(void)
     c[1].type = VP_CHG_CATALOG;
     c[1].u.catalog.version = 2;
     c[1].u.catalog.json = (char *)v2;
-    CHECK_OK(devstore_apply_changes(f.s, c, 2, 2));
+    CHECK_OK(devstore_apply_changes(f.s, c, 2, "2"));
     CHECK_OK(devstore_setting_get_text(f.s, "safety_contact", "", contact, sizeof(contact)));
     CHECK_STR_EQ(contact, "Aandachtsfunctionaris: 040-1234567");
     CHECK_OK(devstore_catalog(f.s, &cat));
@@ -254,8 +254,46 @@ static void test_two_connections_see_each_others_commits(void)
     CHECK_OK(devstore_open(f.path, &worker));
     record_n(&f, 2);
     CHECK_OK(devstore_outbox_stats(worker, &st));
-    CHECK_INT_EQ(st.pending_observations, 2);
+    CHECK_INT_EQ(st.pending_signals, 2);
     devstore_close(worker);
+    fixture_close(&f);
+}
+
+/* A kiosk.db written before protocol 2 kept its pull cursor as an integer;
+ * the migration to opaque text must keep the position (else the tablet would
+ * pull everything again, or worse, nothing). */
+static void test_integer_cursor_of_an_older_store_carries_over(void)
+{
+    struct fixture f;
+    struct dev_sync_state ss;
+    sqlite3 *db = NULL;
+    CHECK(fixture_open(&f) == 0);
+    devstore_close(f.s);
+    f.s = NULL;
+    /* back to the schema before the cursor migration (the newest one) */
+    CHECK(sqlite3_open(f.path, &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db,
+                       "ALTER TABLE sync_state DROP COLUMN pull_cursor;"
+                       "UPDATE sync_state SET cursor = 77;"
+                       "PRAGMA user_version = 2;",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    CHECK_OK(devstore_open(f.path, &f.s));
+    CHECK_INT_EQ(devstore_schema_version(f.s), DEVSTORE_SCHEMA_VERSION);
+    CHECK_OK(devstore_sync_state(f.s, &ss));
+    CHECK_STR_EQ(ss.cursor, "77");
+    fixture_close(&f);
+}
+
+static void test_cursor_that_is_not_one_is_refused(void)
+{
+    struct fixture f;
+    struct dev_sync_state ss;
+    CHECK(fixture_open(&f) == 0);
+    CHECK_OK(devstore_apply_changes(f.s, NULL, 0, "e1:42:7"));
+    CHECK_ERR(devstore_apply_changes(f.s, NULL, 0, "two words"), VP_ERR_INVALID);
+    CHECK_OK(devstore_sync_state(f.s, &ss));
+    CHECK_STR_EQ(ss.cursor, "e1:42:7");
     fixture_close(&f);
 }
 
@@ -271,5 +309,7 @@ int main(void)
     VP_TEST(test_erase_purges_child_and_its_pending_records);
     VP_TEST(test_settings_and_newer_catalog_apply);
     VP_TEST(test_two_connections_see_each_others_commits);
+    VP_TEST(test_integer_cursor_of_an_older_store_carries_over);
+    VP_TEST(test_cursor_that_is_not_one_is_refused);
     return vp_test_done();
 }

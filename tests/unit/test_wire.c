@@ -80,6 +80,13 @@ static void test_invalid_observations_are_rejected_with_a_reason(void)
         { "frequency", "\"sometimes\"", "frequency" },
         { "note", "\"a\\u0007b\"", "note" },  /* control characters */
         { "retracted", "true", "retracted" }, /* a retraction must name what it undoes */
+        { "signal_id", "\"not-a-uuid\"", "signal_id" },
+        /* a first record is its own signal */
+        { "signal_id", "\"0190a1b2-0000-7000-8000-0000000000ff\"", "signal_id" },
+        { "note", "\"eet {alleen} crackers\"", "note" }, /* braces only in tokens */
+        { "note", "\"{child:0190A1B2-0000-4000-8000-000000000001}\"", "note" }, /* upper case */
+        { "note", "\"{child:}\"", "note" },
+        { "note", "\"{child:0190a1b2-0000-4000-8000-00000000001}\"", "note" }, /* short */
     };
     struct vp_record rec, out;
     struct vp_json_err err;
@@ -101,6 +108,91 @@ static void test_invalid_observations_are_rejected_with_a_reason(void)
             VP_TEST_FAIL_("%s: error names field '%s' (%s)", cases[i].key, err.field, err.message);
         free(text);
     }
+}
+
+#define TOKEN "{child:0190a1b2-0000-4000-8000-000000000001}"
+
+static void test_signal_id_travels_and_may_be_missing(void)
+{
+    struct vp_record rec, out, corr;
+    struct vp_json_err err;
+    struct vp_uuid7 gen = { 0, 0 };
+    json_t *js;
+    sample_observation(&rec);
+    vp_strlcpy(rec.u.obs.signal_id, rec.u.obs.id, VP_UUID_LEN);
+    js = vp_record_to_json(&rec);
+    CHECK_STR_EQ(json_string_value(json_object_get(js, "signal_id")), rec.u.obs.id);
+    CHECK(vp_record_from_json(js, &cat, &out, &err));
+    CHECK_STR_EQ(out.u.obs.signal_id, rec.u.obs.id);
+    json_object_del(js, "signal_id"); /* an older tablet: the centre derives it */
+    CHECK(vp_record_from_json(js, &cat, &out, &err));
+    CHECK_STR_EQ(out.u.obs.signal_id, "");
+    json_decref(js);
+    /* a correction names the first record of its chain, never itself */
+    corr = rec;
+    vp_uuid7_next(&gen, 1763900000999, corr.u.obs.id);
+    vp_strlcpy(corr.u.obs.corrects, rec.u.obs.id, VP_UUID_LEN);
+    js = vp_record_to_json(&corr);
+    CHECK(vp_record_from_json(js, &cat, &out, &err));
+    CHECK_STR_EQ(out.u.obs.signal_id, rec.u.obs.id);
+    json_object_set_new(js, "signal_id", json_string(corr.u.obs.id));
+    memset(&err, 0, sizeof(err));
+    CHECK(!vp_record_from_json(js, &cat, &out, &err));
+    if (strcmp(err.field, "signal_id") != 0)
+        VP_TEST_FAIL_("error names '%s' (%s)", err.field, err.message);
+    json_decref(js);
+}
+
+static void test_note_counts_each_child_token_as_one_character(void)
+{
+    struct vp_buf b = VP_BUF_INIT;
+    const char *why = NULL;
+    for (int i = 0; i < VP_NOTE_MAX_TOKENS; i++)
+        vp_buf_adds(&b, TOKEN);
+    for (int i = 0; i < VP_NOTE_MAX_CHARS - VP_NOTE_MAX_TOKENS - 1; i++)
+        vp_buf_adds(&b, "\xE2\x82\xAC"); /* € */
+    vp_buf_adds(&b, "\xF0\x9F\x98\x80"); /* an emoji is one character too */
+    CHECK_INT_EQ(vp_note_length(b.data), VP_NOTE_MAX_CHARS);
+    CHECK(b.len < VP_NOTE_BYTES);
+    CHECK(vp_note_valid(b.data, &why));
+    vp_buf_adds(&b, "e");
+    CHECK(!vp_note_valid(b.data, &why));
+    CHECK_STR_EQ(why, "is too long");
+    vp_buf_release(&b);
+    for (int i = 0; i <= VP_NOTE_MAX_TOKENS; i++)
+        vp_buf_adds(&b, TOKEN " ");
+    CHECK(!vp_note_valid(b.data, &why)); /* 17 children */
+    CHECK_STR_EQ(why, "names more than 16 children");
+    vp_buf_release(&b);
+}
+
+static void test_note_braces_are_only_allowed_in_child_tokens(void)
+{
+    CHECK(vp_note_valid("Zo\xC3\xAB en " TOKEN " spelen (samen)", NULL));
+    CHECK(!vp_note_valid("{", NULL));
+    CHECK(!vp_note_valid("}", NULL));
+    CHECK(!vp_note_valid(TOKEN "}", NULL));
+    CHECK(!vp_note_valid("{child:0190a1b2-0000-4000-8000-000000000001", NULL));
+    CHECK(!vp_note_valid("{Child:0190a1b2-0000-4000-8000-000000000001}", NULL));
+    CHECK(!vp_note_valid("a\xFF", NULL)); /* invalid UTF-8 */
+    CHECK_INT_EQ(vp_note_token_at(TOKEN " eet", NULL), VP_NOTE_TOKEN_BYTES);
+    CHECK_INT_EQ(vp_note_token_at("x" TOKEN, NULL), 0);
+}
+
+static void name_of(void *ctx, const char *child_id, struct vp_buf *out)
+{
+    vp_buf_addf(out, "[%s:%s]", (const char *)ctx, child_id + 32);
+}
+
+static void test_note_render_replaces_each_token(void)
+{
+    struct vp_buf b = VP_BUF_INIT;
+    vp_note_render(TOKEN " eet, " TOKEN "!", name_of, "K", &b);
+    CHECK_STR_EQ(b.data, "[K:0001] eet, [K:0001]!");
+    vp_buf_release(&b);
+    vp_note_render("geen namen \xF0\x9F\x98\x80", name_of, "K", &b);
+    CHECK_STR_EQ(b.data, "geen namen \xF0\x9F\x98\x80");
+    vp_buf_release(&b);
 }
 
 static void test_named_consultation_needs_confirmed_consent(void)
@@ -226,6 +318,10 @@ int main(void)
     VP_TEST(test_observation_round_trips_through_json);
     VP_TEST(test_invalid_observations_are_rejected_with_a_reason);
     VP_TEST(test_named_consultation_needs_confirmed_consent);
+    VP_TEST(test_signal_id_travels_and_may_be_missing);
+    VP_TEST(test_note_counts_each_child_token_as_one_character);
+    VP_TEST(test_note_braces_are_only_allowed_in_child_tokens);
+    VP_TEST(test_note_render_replaces_each_token);
     VP_TEST(test_unknown_record_type_is_rejected);
     VP_TEST(test_staff_record_refuses_a_plain_pin);
     VP_TEST(test_child_record_validates_birth_month_and_pseudonym);

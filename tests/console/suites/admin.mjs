@@ -25,9 +25,11 @@ export const steps = [
     await w.page.click(`tr[data-location="${korein.id}"] [data-action=new-code]`);
     await w.page.waitForSelector('dialog[open] .code-big');
     const code = await w.page.getAttribute('dialog[open] .code-big', 'data-code');
-    check(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(code), 'code shape', code);
+    check(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/.test(code), 'code shape: three groups of four Crockford characters', code);
     const size = await w.page.$eval('dialog[open] .code-big', (e) => parseFloat(getComputedStyle(e).fontSize));
     check(size >= 48, 'the code is large enough to type from across a table', size);
+    const lines = await w.page.$eval('dialog[open] .code-big', (e) => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length; });
+    eq(lines, 1, 'the code stays on one line');
     await shot(w.page, 'admin-code');
     await w.page.click('dialog[open] .btn-primary');
     w.newDev = new Device(w.url);
