@@ -12,8 +12,12 @@ VP_PKGS_BUILD="build-essential cmake pkg-config libsqlite3-dev libsodium-dev lib
   libsdl2-ttf-dev libfontconfig-dev fonts-dejavu-core curl ca-certificates"
 # What the tests need on top: a virtual display and clicks for the kiosk,
 # a fake clock, clang's libFuzzer and sanitizer runtimes, Chromium for the console,
-# the sqlite3 shell for checking databases.
-VP_PKGS_TEST="xvfb xauth xdotool faketime clang libclang-rt-14-dev chromium sqlite3 procps openssl"
+# the sqlite3 shell for checking databases; for tests/ops: systemd-analyze for
+# the units and strace for the system calls their filter allows, dpkg-dev and
+# lintian for the .deb packages, cage and Xwayland for the kiosk under a Wayland
+# kiosk compositor (nothing of these is started as a service).
+VP_PKGS_TEST="xvfb xauth xdotool faketime clang libclang-rt-14-dev chromium sqlite3 procps openssl
+  systemd strace dpkg-dev lintian cage xwayland"
 # Benchmarks: an HTTP load generator and a command timer.
 VP_PKGS_BENCH="wrk hyperfine"
 

@@ -48,6 +48,11 @@ void kiosk_session_close(struct kiosk_session *s);
 /* Handles one SDL event (including the sync worker's). */
 void kiosk_session_event(struct kiosk_session *s, const SDL_Event *ev);
 
+/* Tests only: VP_KIOSK_CLOCK=RFC3339 starts app time at that moment, so
+ * screenshots do not depend on the day they are taken (script mode and the
+ * window alike). */
+void kiosk_clock_start(void);
+
 /* VP_KIOSK_BENCH=1: frame and save statistics on stderr at the end. */
 void kiosk_bench_report(struct kiosk_session *s);
 

@@ -8,6 +8,7 @@
 #include "kiosk.h"
 #include "devstore.h"
 #include "ui.h"
+#include "ui_png.h"
 #include "vp_core.h"
 #include <stdio.h>
 #include <string.h>
@@ -100,6 +101,17 @@ static void dump_frame(struct ui *ui, const char *file)
     vp_buf_release(&b);
 }
 
+/* Tests under a compositor (cage): VP_KIOSK_FIRST_FRAME=FILE.png keeps the
+ * first frame the window drew there, read back from the renderer. */
+static void save_frame(struct ui *ui, const char *file)
+{
+    unsigned char *rgb = NULL;
+    int w, h;
+    if (!ui_read_pixels(ui, &rgb, &w, &h) || !ui_png_write(file, rgb, w, h))
+        vp_warn("kiosk: cannot write %s", file);
+    free(rgb);
+}
+
 static int cmp_double(const void *x, const void *y)
 {
     double a = *(const double *)x, b = *(const double *)y;
@@ -131,17 +143,20 @@ int kiosk_run_window(const struct kiosk_opts *o)
 {
     struct kiosk_session s;
     const char *bench = SDL_getenv("VP_KIOSK_BENCH"), *dump = SDL_getenv("VP_KIOSK_DUMP");
+    const char *first = SDL_getenv("VP_KIOSK_FIRST_FRAME");
     bool running = true;
+    kiosk_clock_start();
     if (!kiosk_session_open(&s, o, false))
         return KIOSK_EXIT_FAILED;
     app_frame(s.app, true);
     if (dump)
         dump_frame(s.ui, dump);
-    if (bench && *bench == '1') {
+    if (first)
+        save_frame(s.ui, first);
+    if (bench && *bench == '1')
         bench_first_frame();
-        if (SDL_getenv("VP_KIOSK_EXIT_AFTER_FIRST_FRAME"))
-            running = false;
-    }
+    if (((bench && *bench == '1') || first) && SDL_getenv("VP_KIOSK_EXIT_AFTER_FIRST_FRAME"))
+        running = false;
     while (running) {
         SDL_Event ev;
         if (SDL_WaitEventTimeout(&ev, app_next_timer_ms(s.app) + 1)) {

@@ -210,7 +210,7 @@ static bool run_command(struct runner *r, const char *cmd, char **args, int n)
     return fail(r, "unknown command or wrong arguments", cmd);
 }
 
-static void start_clock(void)
+void kiosk_clock_start(void)
 {
     const char *clock = SDL_getenv("VP_KIOSK_CLOCK");
     int64_t ms;
@@ -253,7 +253,7 @@ int kiosk_run_script(const struct kiosk_opts *o)
     memset(&r, 0, sizeof(r));
     r.shots = o->shots;
     SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
-    start_clock();
+    kiosk_clock_start();
     if (!kiosk_session_open(&r.s, o, true)) {
         vp_buf_release(&text);
         return KIOSK_EXIT_FAILED;

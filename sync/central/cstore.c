@@ -8,6 +8,7 @@
 #include "vp_platform.h"
 #include "vp_str.h"
 #include "vp_time.h"
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -412,9 +413,14 @@ vp_result cstore_backup(struct cstore *st, const char *file)
     vp_result res;
     struct cconn *c = cst_conn(st, &res);
     sqlite3 *to = NULL;
+    int fd;
     if (!c)
         return res;
     unlink(file);
+    fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600); /* it holds first names */
+    if (fd < 0)
+        return VP_ERR_IO;
+    close(fd);
     if (sqlite3_open_v2(file, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         sqlite3_close(to);
         return VP_ERR_IO;
@@ -443,7 +449,7 @@ static vp_result check_backup(const char *file)
     return res;
 }
 
-vp_result cstore_restore(const char *dir, const char *file)
+vp_result cstore_restore(const char *dir, const char *file, int *erased_again)
 {
     struct cstore *st = NULL;
     struct cconn *c;
@@ -463,9 +469,14 @@ vp_result cstore_restore(const char *dir, const char *file)
     if (!res)
         res = migrate(c);
     vp_uuid4(epoch);
-    if (!res && !(res = cst_begin(c)) && !(res = meta_set(c, "server_epoch", epoch)))
+    *erased_again = 0;
+    if (!res && !(res = cst_begin(c)) &&
+        !(res = cst_erasure_log_apply(c, dir, file, vp_now_ms(), erased_again)) &&
+        !(res = meta_set(c, "server_epoch", epoch)))
         res = cst_commit(c);
     cst_rollback(c);
+    if (!res && *erased_again) /* the erased rows out of the WAL file too */
+        cst_checkpoint(c);
     cstore_close(st);
     return res;
 }

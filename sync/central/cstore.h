@@ -57,12 +57,31 @@ const char *cstore_epoch(const struct cstore *st);
 /* The signal catalog used to validate observations. Borrowed. */
 const struct vp_catalog *cstore_catalog(const struct cstore *st);
 
-/* Copies the live database to file (SQLite online backup; the server may run). */
+/* The erasure log in the data folder (cstore_erasure.c): one line per erased
+ * child, "TIME<TAB>CHILD_ID<TAB>LOCATION_ID", never a name. It is written in
+ * the same step as the erasure (flushed before it commits), is not part of
+ * any backup, and cstore_restore() applies it again. */
+#define CSTORE_ERASURE_LOG     "erasures.log"
+#define CSTORE_BACKUP_NAME_LEN 32 /* "central-YYYYMMDDTHHMMSSZ.db" and a NUL */
+
+/* Copies the live database to file (SQLite online backup; the server may
+ * run). The file is made with mode 0600: it holds first names. */
 vp_result cstore_backup(struct cstore *st, const char *file);
-/* Replaces the database in dir by the backup in file and gives it a new epoch
- * (devices then reset their cursors and push what they still hold). The
- * service must be stopped. VP_ERR_CORRUPT/TOO_NEW if file is not a usable backup. */
-vp_result cstore_restore(const char *dir, const char *file);
+/* A dated backup in dir (made 0700 if missing): writes name (UTC time of
+ * now_ms, "central-20261124T091400Z.db") through a temporary file and a
+ * rename, so a file with such a name is always whole; copies the erasure
+ * log next to it; then deletes the oldest dated backups beyond the newest
+ * keep (keep 0: deletes none). Other files in dir are left alone. */
+vp_result cstore_backup_dated(struct cstore *st, const char *dir, int keep, int64_t now_ms,
+                              char name[CSTORE_BACKUP_NAME_LEN]);
+/* Replaces the database in dir by the backup in file, erases again every
+ * child in the erasure log of dir (and in an erasures.log next to file, whose
+ * lines are added to dir's log) that the backup still holds, and gives it a
+ * new epoch (devices then reset their cursors and push what they still hold),
+ * all in one transaction after the copy. *erased_again counts those children.
+ * The service must be stopped. VP_ERR_CORRUPT/TOO_NEW if file is not a usable
+ * backup; on any failure run it again before starting the service. */
+vp_result cstore_restore(const char *dir, const char *file, int *erased_again);
 
 /* ---- locations and enrolment ---- */
 

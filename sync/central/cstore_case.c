@@ -360,19 +360,13 @@ static const char *const erase_sql[] = {
 static const char SQL_TOMBSTONE[] =
     "INSERT OR IGNORE INTO erased_children(child_id, location_id, erased_at) VALUES (?1, ?2, ?3)";
 
-vp_result cstore_child_erase(struct cstore *st, const char *coach_id, const char *child_id,
-                             const char *ip, int64_t now_ms)
+vp_result cst_child_erase_rows(struct cconn *c, const char *child_id, const char *location_id,
+                               int64_t now_ms)
 {
-    vp_result res;
-    struct cconn *c = cst_conn(st, &res);
+    vp_result res = VP_OK;
     struct vp_change chg;
-    char loc[VP_UUID_LEN];
     sqlite3_stmt *s;
     json_t *js;
-    if (!c)
-        return res;
-    if ((res = begin_child(c, coach_id, child_id, loc)) != VP_OK)
-        return res;
     for (size_t i = 0; !res && i < sizeof(erase_sql) / sizeof(erase_sql[0]); i++) {
         s = cst_prep(c, erase_sql[i]);
         cst_bind_text(s, 1, child_id);
@@ -381,7 +375,7 @@ vp_result cstore_child_erase(struct cstore *st, const char *coach_id, const char
     if (!res) {
         s = cst_prep(c, SQL_TOMBSTONE);
         cst_bind_text(s, 1, child_id);
-        cst_bind_text(s, 2, loc);
+        cst_bind_text(s, 2, location_id);
         cst_bind_int(s, 3, now_ms);
         res = cst_done(c, s);
     }
@@ -390,10 +384,26 @@ vp_result cstore_child_erase(struct cstore *st, const char *coach_id, const char
     vp_strlcpy(chg.u.erase_child_id, child_id, sizeof(chg.u.erase_child_id));
     js = vp_change_to_json(&chg);
     if (!res)
-        res = cst_feed_add(c, loc, "erase", child_id, js, now_ms);
+        res = cst_feed_add(c, location_id, "erase", child_id, js, now_ms);
     json_decref(js);
+    return res;
+}
+
+vp_result cstore_child_erase(struct cstore *st, const char *coach_id, const char *child_id,
+                             const char *ip, int64_t now_ms)
+{
+    vp_result res;
+    struct cconn *c = cst_conn(st, &res);
+    char loc[VP_UUID_LEN];
+    if (!c)
+        return res;
+    if ((res = begin_child(c, coach_id, child_id, loc)) != VP_OK)
+        return res;
+    res = cst_child_erase_rows(c, child_id, loc, now_ms);
     if (!res)
         res = cst_audit(c, coach_id, "erase", child_id, loc, NULL, ip, now_ms);
+    if (!res) /* last before the commit: a restore re-applies it (cstore_erasure.c) */
+        res = cst_erasure_log_add(st->dir, child_id, loc, now_ms);
     if ((res = finish(c, res)) == VP_OK)
         cst_checkpoint(c);
     return res;

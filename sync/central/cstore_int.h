@@ -121,6 +121,23 @@ json_t *cst_case_json(struct cconn *c, const char *child_id);
 vp_result cst_audit(struct cconn *c, const char *coach_id, const char *action, const char *child_id,
                     const char *location_id, const char *detail, const char *ip, int64_t now_ms);
 
+/* Deletes everything about a child, the feed included, keeps a tombstone (so
+ * late pushes naming it are rejected) and publishes an "erase" change to
+ * location_id. Inside the caller's transaction. */
+vp_result cst_child_erase_rows(struct cconn *c, const char *child_id, const char *location_id,
+                               int64_t now_ms);
+/* Appends one line to DIR's erasure log and flushes it (cstore_erasure.c). */
+vp_result cst_erasure_log_add(const char *dir, const char *child_id, const char *location_id,
+                              int64_t at_ms);
+/* Erases again, inside the caller's transaction, every logged child that has
+ * no tombstone: the log of dir and, if backup_file is not NULL, the
+ * erasures.log next to it (its lines missing from dir's log are appended
+ * there). Damaged lines are skipped with a warning. */
+vp_result cst_erasure_log_apply(struct cconn *c, const char *dir, const char *backup_file,
+                                int64_t now_ms, int *erased_again);
+/* fsync() of a folder, so a new or renamed entry in it survives power loss. */
+void cst_fsync_dir(const char *dir);
+
 /* CSV writing shared by the CLI export and the console's CSV (cstore_export.c):
  * one field with RFC 4180 quoting and a leading apostrophe before anything a
  * spreadsheet would run as a formula; a JSON value as such a field. */

@@ -56,19 +56,13 @@ static bool parse_args(int argc, char **argv, struct ccli_args *a)
         size_t offset;
     } opts[] = {
 #define O(n, f) { n, offsetof(struct ccli_args, f) }
-        O("--data", data),
-        O("--listen", listen),
-        O("--tls-cert", tls_cert),
-        O("--tls-key", tls_key),
-        O("--name", name),
-        O("--org", org),
-        O("--email", email),
-        O("--to", to),
-        O("--from", from),
-        O("--device", device),
-        O("--rate-limit", rate),
-        O("--threads", threads),
-        O("--signal-days", signal_days),
+        O("--data", data),           O("--listen", listen),
+        O("--tls-cert", tls_cert),   O("--tls-key", tls_key),
+        O("--name", name),           O("--org", org),
+        O("--email", email),         O("--to", to),
+        O("--keep", keep),           O("--from", from),
+        O("--device", device),       O("--rate-limit", rate),
+        O("--threads", threads),     O("--signal-days", signal_days),
         O("--case-days", case_days),
         O("--header-timeout", header_timeout),
         O("--body-timeout", body_timeout),
@@ -183,13 +177,36 @@ static int cmd_export(const struct ccli_args *a, struct cstore *st)
     return res ? ccli_fail(res) : CCLI_OK;
 }
 
+/* --to names a folder (it exists as one, ends in '/', or --keep is given):
+ * a dated backup with rotation; else the file itself (CONTRACT.md §2). */
+static bool backup_to_folder(const struct ccli_args *a)
+{
+    struct stat sb;
+    size_t len = strlen(a->to);
+    return a->keep || (len && a->to[len - 1] == '/') ||
+           (stat(a->to, &sb) == 0 && S_ISDIR(sb.st_mode));
+}
+
 static int cmd_backup(const struct ccli_args *a, struct cstore *st)
 {
+    char name[CSTORE_BACKUP_NAME_LEN];
+    int64_t keep = 0;
+    struct stat sb;
     vp_result res;
     if (!a->to)
         return ccli_say_error("central.usage.backup", NULL), CCLI_USAGE;
-    res = cstore_backup(st, a->to);
-    return res ? ccli_fail(res) : CCLI_OK;
+    if (!backup_to_folder(a)) {
+        res = cstore_backup(st, a->to);
+        return res ? ccli_fail(res) : CCLI_OK;
+    }
+    if ((a->keep && !vp_parse_i64(a->keep, 1, 10000, &keep)) ||
+        (stat(a->to, &sb) == 0 && !S_ISDIR(sb.st_mode)))
+        return ccli_say_error("central.usage.keep", NULL), CCLI_USAGE;
+    res = cstore_backup_dated(st, a->to, (int)keep, vp_now_ms(), name);
+    if (res)
+        return ccli_fail(res);
+    printf("%s%s%s\n", a->to, a->to[strlen(a->to) - 1] == '/' ? "" : "/", name);
+    return CCLI_OK;
 }
 
 static int cmd_revoke(const struct ccli_args *a, struct cstore *st)
@@ -205,16 +222,24 @@ static int cmd_revoke(const struct ccli_args *a, struct cstore *st)
 
 static int cmd_restore(const struct ccli_args *a)
 {
-    char *dir;
+    struct vp_buf msg = VP_BUF_INIT;
+    char *dir, count[16];
+    int erased = 0;
     vp_result res;
     if (!a->from)
         return ccli_say_error("central.usage.restore", NULL), CCLI_USAGE;
     dir = vp_data_dir(a->data);
-    res = cstore_restore(dir, a->from);
+    res = cstore_restore(dir, a->from, &erased);
     free(dir);
     if (res == VP_ERR_NOT_FOUND)
         return ccli_say_error("central.restore.missing", NULL), CCLI_FAIL;
-    return res ? ccli_fail(res) : CCLI_OK;
+    if (res)
+        return ccli_fail(res);
+    snprintf(count, sizeof(count), "%d", erased);
+    vp_tr_fill(&msg, vp_tr("central.restore.done"), "count", count, NULL);
+    printf("%s\n", msg.data);
+    vp_buf_release(&msg);
+    return CCLI_OK;
 }
 
 static int cmd_purge(const struct ccli_args *a, struct cstore *st)
