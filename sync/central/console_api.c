@@ -52,6 +52,7 @@ static bool read_filter(struct chttp_req *req, struct chttp_resp *resp, struct c
 {
     const char *level = chttp_query(req, "level"), *days = chttp_query(req, "days");
     const char *view = chttp_query(req, "view"), *limit = chttp_query(req, "limit");
+    const char *order = chttp_query(req, "order");
     int64_t v;
     memset(f, 0, sizeof(*f));
     f->location_id = chttp_query(req, "location");
@@ -79,6 +80,12 @@ static bool read_filter(struct chttp_req *req, struct chttp_resp *resp, struct c
         else if (!strcmp(view, "archived"))
             f->view = CCON_VIEW_ARCHIVED;
         else if (strcmp(view, "all") != 0)
+            return bad(req, resp);
+    }
+    if (order) {
+        if (!strcmp(order, "newest"))
+            f->order = CCON_ORDER_NEWEST;
+        else if (strcmp(order, "urgency") != 0)
             return bad(req, resp);
     }
     if (limit) {
@@ -145,6 +152,13 @@ static void inbox(struct chttp_req *req, struct chttp_resp *resp)
         answer_out(req, resp,
                    cstore_console_inbox(req->app->store, req->coach.id, &f, vp_now_ms(), &out),
                    &out);
+}
+
+static void new_count(struct chttp_req *req, struct chttp_resp *resp)
+{
+    int64_t n = 0;
+    vp_result res = cstore_console_new_count(req->app->store, req->coach.id, &n);
+    answer(req, resp, res, res ? NULL : json_pack("{s:I}", "new", (json_int_t)n));
 }
 
 static void seen(struct chttp_req *req, struct chttp_resp *resp)
@@ -411,6 +425,7 @@ static const struct chttp_route routes[] = {
     { "GET", "/api/console/roles", CHTTP_COACH, roles },
     { "GET", "/api/console/catalog", CHTTP_COACH, catalog },
     { "GET", "/api/console/inbox", CHTTP_COACH, inbox },
+    { "GET", "/api/console/inbox/count", CHTTP_COACH, new_count },
     { "POST", "/api/console/signals/seen", CHTTP_COACH, seen },
     { "POST", "/api/console/signals/{id}/archive", CHTTP_COACH, archive },
     { "GET", "/api/console/children/{id}/timeline", CHTTP_COACH, timeline },

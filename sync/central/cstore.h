@@ -190,8 +190,9 @@ struct cstore_filter {
     int limit;               /* 1..1000 */
 };
 
-/* Signals (observations) visible to the coach, newest first, as a JSON
- * array (new reference). Children appear by pseudonym only. */
+/* Signals visible to the coach, one per signal as its latest version
+ * (cstore_signal.h), newest first, as a JSON array (new reference).
+ * Children appear by pseudonym only; notes as the note rule renders them. */
 vp_result cstore_signals_list(struct cstore *st, const char *coach_id,
                               const struct cstore_filter *f, int64_t now_ms, json_t **out);
 /* Cases (one per child with signals) visible to the coach, as a JSON array. */
@@ -203,7 +204,8 @@ vp_result cstore_cases_list(struct cstore *st, const char *coach_id, const struc
  * "birth_month" only with recorded consent. NULL coach_id = operator. */
 vp_result cstore_child_view(struct cstore *st, const char *child_id, int64_t now_ms, json_t **out);
 
-/* The child's dossier: child view, case, signals, advice. VP_ERR_REFUSED if
+/* The child's dossier: child view, case, signals (amended ones with their
+ * earlier versions in "earlier"), advice. VP_ERR_REFUSED if
  * the child is not in one of the coach's locations. Audited ("view"). */
 vp_result cstore_dossier(struct cstore *st, const char *coach_id, const char *child_id,
                          const char *ip, int64_t now_ms, json_t **out);
@@ -249,11 +251,11 @@ vp_result cstore_export(struct cstore *st, const char *coach_id, enum cstore_exp
 #define CSTORE_CASE_DAYS   730 /* case files after closing */
 
 struct cstore_purge_stats {
-    int64_t signals; /* observations removed */
+    int64_t signals; /* signals removed (with all their versions) */
     int64_t cases;   /* closed case files removed */
 };
 
-/* Removes unlinked signals received more than signal_days ago and closed
+/* Removes unlinked signals last changed more than signal_days ago and closed
  * case files closed more than case_days ago, in one transaction, audited.
  * VP_ERR_INVALID for a period under one day. */
 vp_result cstore_purge(struct cstore *st, int64_t now_ms, int64_t signal_days, int64_t case_days,
