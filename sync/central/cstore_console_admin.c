@@ -38,8 +38,8 @@ static vp_result rows_done(struct cconn *c, int rc, json_t **out)
 static const char SQL_LOCATIONS[] =
     "SELECT l.id, l.name, l.org,"
     " (SELECT COUNT(*) FROM devices d WHERE d.location_id = l.id AND d.revoked_at IS NULL),"
-    " (SELECT COUNT(*) FROM children c WHERE c.location_id = l.id AND c.archived = 0),"
-    "," CST_LOCATION_SIGNALS(
+    " (SELECT COUNT(*) FROM children c WHERE c.location_id = l.id AND c.archived = "
+    "0)," CST_LOCATION_SIGNALS(
         "l.id") ","
                 " (SELECT COUNT(*) FROM enroll_codes e WHERE e.location_id = l.id AND e.used_at IS "
                 "NULL"
