@@ -212,11 +212,14 @@ vp_result cst_signal_resolve(struct cconn *c, const struct vp_observation *o, co
     return VP_OK;
 }
 
+static const char SQL_SIGNAL_EXISTS[] = "SELECT 1 FROM signals WHERE signal_id = ?1";
 static const char SQL_SIGNAL_NEW[] =
     "INSERT INTO signals(signal_id, location_id, child_id, latest_id, versions,"
-    " first_device_time, first_received_at, received_at) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?6)"
-    " ON CONFLICT(signal_id) DO UPDATE SET versions = versions + 1, received_at = ?6,"
-    " first_device_time = CASE WHEN ?4 = ?1 THEN ?5 ELSE first_device_time END";
+    " first_device_time, first_received_at, received_at) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?6)";
+static const char SQL_SIGNAL_MORE[] =
+    "UPDATE signals SET versions = versions + 1, received_at = ?6,"
+    " first_device_time = CASE WHEN ?4 = ?1 THEN ?5 ELSE first_device_time END"
+    " WHERE signal_id = ?1 AND ?2 IS ?2 AND ?3 IS ?3";
 /* The latest version: the tip of the corrects chain (a version no other
  * version of the signal corrects), the newest received among several. */
 static const char SQL_SIGNAL_TIP[] =
@@ -263,15 +266,23 @@ static vp_result lift_archive(struct cconn *c, const char *sig, const char *loc,
 vp_result cst_signal_add_version(struct cconn *c, const char *sig, const char *loc,
                                  const struct vp_observation *o, int64_t now_ms)
 {
-    sqlite3_stmt *s = cst_prep(c, SQL_SIGNAL_NEW);
+    sqlite3_stmt *s = cst_prep(c, SQL_SIGNAL_EXISTS);
+    bool exists;
     vp_result res;
+    cst_bind_text(s, 1, sig);
+    exists = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_reset(s);
+    /* a new signal: its only version is the latest, and nobody marked it yet */
+    s = cst_prep(c, exists ? SQL_SIGNAL_MORE : SQL_SIGNAL_NEW);
     cst_bind_text(s, 1, sig);
     cst_bind_text(s, 2, loc);
     cst_bind_text(s, 3, o->child_id);
     cst_bind_text(s, 4, o->id);
     cst_bind_int(s, 5, o->device_time_ms);
     cst_bind_int(s, 6, now_ms);
-    if ((res = cst_done(c, s)) != VP_OK || (res = run1(c, SQL_SIGNAL_TIP, sig)) != VP_OK ||
+    if ((res = cst_done(c, s)) != VP_OK || !exists)
+        return res;
+    if ((res = run1(c, SQL_SIGNAL_TIP, sig)) != VP_OK ||
         (res = run1(c, SQL_SEEN_LIFT, sig)) != VP_OK)
         return res;
     return lift_archive(c, sig, loc, o->child_id, now_ms);
