@@ -199,13 +199,14 @@ static void test_migration_3_folds_a_schema_2_centre(void)
     vp_strlcpy(f.dev.location_id, LOC, sizeof(f.dev.location_id));
     {
         struct cstore_item items[2];
+        const char *ids[2] = { C1, C2 };
         memset(items, 0, sizeof(items));
         for (int i = 0; i < 2; i++) {
             items[i].valid = true;
             items[i].rec.type = VP_REC_OBSERVATION;
-            vp_strlcpy(items[i].id, i ? C2 : C1, sizeof(items[i].id));
-            vp_strlcpy(items[i].rec.u.obs.id, items[i].id, sizeof(items[i].rec.u.obs.id));
-            snprintf(items[i].hash, sizeof(items[i].hash), "h-%s", items[i].id);
+            vp_strlcpy(items[i].id, ids[i], sizeof(items[i].id));
+            vp_strlcpy(items[i].rec.u.obs.id, ids[i], sizeof(items[i].rec.u.obs.id));
+            snprintf(items[i].hash, sizeof(items[i].hash), "h-%s", ids[i]);
         }
         CHECK_OK(cstore_push(f.st, &f.dev, items, 2, f.now, NULL));
         for (int i = 0; i < 2; i++)
