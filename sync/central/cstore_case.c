@@ -3,7 +3,7 @@
  * advice, erasure. Each change is published to the child's location feed
  * and written to the audit log in the same transaction.
  */
-#include "cstore_int.h"
+#include "cstore_signal.h"
 #include "vp_str.h"
 #include "vp_time.h"
 #include <stdio.h>
@@ -350,7 +350,7 @@ static const char *const erase_sql[] = {
     "DELETE FROM changes WHERE entity_id = ?1",
     "DELETE FROM advice_reads WHERE advice_id IN (SELECT id FROM advice WHERE child_id = ?1)",
     "DELETE FROM advice WHERE child_id = ?1",
-    "DELETE FROM observations WHERE child_id = ?1",
+    "DELETE FROM observations WHERE" CST_VERSIONS_WHERE("sg.child_id = ?1"),
     "DELETE FROM signals WHERE child_id = ?1", /* and, cascading, the coach's marks */
     "DELETE FROM signal_undone WHERE child_id = ?1",
     "DELETE FROM records WHERE child_id = ?1",

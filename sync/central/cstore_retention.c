@@ -21,7 +21,8 @@
     " (SELECT sg.signal_id FROM signals sg WHERE sg.received_at < ?1 AND (sg.signal_id IN"         \
     " (SELECT signal_id FROM signal_archive) OR sg.child_id IN"                                    \
     " (SELECT child_id FROM cases WHERE status = 'new')))"
-static const char SQL_OLD_VERSIONS[] = "DELETE FROM observations WHERE signal_id IN" OLD_UNLINKED;
+static const char SQL_OLD_VERSIONS[] =
+    "DELETE FROM observations WHERE" CST_VERSIONS_WHERE("sg.signal_id IN" OLD_UNLINKED);
 static const char SQL_OLD_UNLINKED[] = "DELETE FROM signals WHERE signal_id IN" OLD_UNLINKED;
 static const char SQL_EMPTY_NEW_CASES[] =
     "DELETE FROM cases WHERE status = 'new' AND NOT EXISTS"
@@ -32,9 +33,8 @@ static const char SQL_CLOSED_READS[] =
 static const char SQL_CLOSED_ADVICE[] =
     "DELETE FROM advice WHERE child_id IN (SELECT child_id FROM cases"
     " WHERE status = 'closed' AND closed_at < ?1)";
-static const char SQL_CLOSED_VERSIONS[] =
-    "DELETE FROM observations WHERE child_id IN (SELECT child_id FROM cases"
-    " WHERE status = 'closed' AND closed_at < ?1)";
+static const char SQL_CLOSED_VERSIONS[] = "DELETE FROM observations WHERE" CST_VERSIONS_WHERE(
+    "sg.child_id IN (SELECT child_id FROM cases WHERE status = 'closed' AND closed_at < ?1)");
 static const char SQL_CLOSED_SIGNALS[] =
     "DELETE FROM signals WHERE child_id IN (SELECT child_id FROM cases"
     " WHERE status = 'closed' AND closed_at < ?1)";

@@ -141,7 +141,9 @@ static const char m3[] =
     "  WITHOUT ROWID;\n"
     "CREATE TABLE signal_undone (signal_id TEXT PRIMARY KEY, location_id TEXT NOT NULL,\n"
     "  child_id TEXT NOT NULL, undone_at INTEGER NOT NULL) WITHOUT ROWID;\n"
-    "CREATE INDEX observations_signal ON observations(signal_id);\n"
+    /* versions after the first: a first version is found by its id (= signal_id) */
+    "CREATE INDEX observations_signal ON observations(signal_id) WHERE corrects IS NOT NULL;\n"
+    "CREATE INDEX m3_signal ON observations(signal_id);\n"
     "CREATE INDEX observations_corrects ON observations(corrects) WHERE corrects IS NOT NULL;\n"
     "CREATE INDEX signals_loc ON signals(location_id, first_received_at);\n"
     "CREATE INDEX signals_child ON signals(child_id, first_received_at);\n"
@@ -199,6 +201,10 @@ static const char m3[] =
     "  AND (o.level > signal_archive.level OR EXISTS (SELECT 1 FROM json_each('[\"' ||\n"
     "  replace(o.signals, ',', '\",\"') || '\"]') j\n"
     "  WHERE instr(',' || signal_archive.codes || ',', ',' || j.value || ',') = 0)));\n"
+    "DROP INDEX m3_signal;\n"
+    /* views read signals; observations are reached through their signal */
+    "DROP INDEX observations_loc;\n"
+    "DROP INDEX observations_child;\n"
     "DROP TABLE console_seen;\n"
     "DROP TABLE console_archive;\n"
     /* cases that only an undone signal opened, untouched by anyone */

@@ -79,7 +79,7 @@ static const char SQL_EARLIER[] =
     "SELECT o.id, o.signals, o.level, o.frequency, o.situation, o.note, o.parents_informed,"
     " o.consultation, COALESCE(st.display_name, ''), o.device_time, o.received_at, o.location_id"
     " FROM observations o LEFT JOIN staff st ON st.staff_id = o.staff_id"
-    " WHERE o.signal_id = ?1 AND o.id <> ?2 ORDER BY o.received_at, o.id";
+    " WHERE" CST_VERSIONS_OF("o", "?1") " AND o.id <> ?2 ORDER BY o.received_at, o.id";
 
 json_t *cst_signal_earlier(struct cconn *c, const char *signal_id, const char *latest_id,
                            struct cst_notes *notes)
@@ -212,10 +212,10 @@ vp_result cst_signal_resolve(struct cconn *c, const struct vp_observation *o, co
     return VP_OK;
 }
 
-static const char SQL_SIGNAL_EXISTS[] = "SELECT 1 FROM signals WHERE signal_id = ?1";
 static const char SQL_SIGNAL_NEW[] =
     "INSERT INTO signals(signal_id, location_id, child_id, latest_id, versions,"
-    " first_device_time, first_received_at, received_at) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?6)";
+    " first_device_time, first_received_at, received_at) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?6)"
+    " ON CONFLICT(signal_id) DO NOTHING";
 static const char SQL_SIGNAL_MORE[] =
     "UPDATE signals SET versions = versions + 1, received_at = ?6,"
     " first_device_time = CASE WHEN ?4 = ?1 THEN ?5 ELSE first_device_time END"
@@ -223,9 +223,10 @@ static const char SQL_SIGNAL_MORE[] =
 /* The latest version: the tip of the corrects chain (a version no other
  * version of the signal corrects), the newest received among several. */
 static const char SQL_SIGNAL_TIP[] =
-    "UPDATE signals SET latest_id = (SELECT t.id FROM observations t WHERE t.signal_id = ?1"
-    " ORDER BY NOT EXISTS (SELECT 1 FROM observations x WHERE x.corrects = t.id"
-    " AND x.signal_id = ?1) DESC, t.received_at DESC, t.id DESC LIMIT 1) WHERE signal_id = ?1";
+    "UPDATE signals SET latest_id = (SELECT t.id FROM observations t WHERE" CST_VERSIONS_OF(
+        "t", "?1") " ORDER BY NOT EXISTS (SELECT 1 FROM observations x WHERE x.corrects = t.id"
+                   " AND x.signal_id = ?1) DESC, t.received_at DESC, t.id DESC LIMIT 1) WHERE "
+                   "signal_id = ?1";
 /* Marks whose level and codes the latest version exceeds. */
 #define EXCEEDED(tbl)                                                                              \
     " WHERE " tbl ".signal_id = ?1 AND EXISTS (SELECT 1 FROM signals sg JOIN observations o"       \
@@ -263,26 +264,29 @@ static vp_result lift_archive(struct cconn *c, const char *sig, const char *loc,
     return cst_audit(c, NULL, "unarchive", child_id, loc, detail, "system", now_ms);
 }
 
-vp_result cst_signal_add_version(struct cconn *c, const char *sig, const char *loc,
-                                 const struct vp_observation *o, int64_t now_ms)
+static void bind_version(sqlite3_stmt *s, const char *sig, const char *loc,
+                         const struct vp_observation *o, int64_t now_ms)
 {
-    sqlite3_stmt *s = cst_prep(c, SQL_SIGNAL_EXISTS);
-    bool exists;
-    vp_result res;
-    cst_bind_text(s, 1, sig);
-    exists = sqlite3_step(s) == SQLITE_ROW;
-    sqlite3_reset(s);
-    /* a new signal: its only version is the latest, and nobody marked it yet */
-    s = cst_prep(c, exists ? SQL_SIGNAL_MORE : SQL_SIGNAL_NEW);
     cst_bind_text(s, 1, sig);
     cst_bind_text(s, 2, loc);
     cst_bind_text(s, 3, o->child_id);
     cst_bind_text(s, 4, o->id);
     cst_bind_int(s, 5, o->device_time_ms);
     cst_bind_int(s, 6, now_ms);
-    if ((res = cst_done(c, s)) != VP_OK || !exists)
+}
+
+vp_result cst_signal_add_version(struct cconn *c, const char *sig, const char *loc,
+                                 const struct vp_observation *o, int64_t now_ms)
+{
+    sqlite3_stmt *s = cst_prep(c, SQL_SIGNAL_NEW);
+    vp_result res;
+    bind_version(s, sig, loc, o, now_ms);
+    /* a new signal: its only version is the latest, and nobody marked it yet */
+    if ((res = cst_done(c, s)) != VP_OK || sqlite3_changes(c->db) == 1)
         return res;
-    if ((res = run1(c, SQL_SIGNAL_TIP, sig)) != VP_OK ||
+    s = cst_prep(c, SQL_SIGNAL_MORE);
+    bind_version(s, sig, loc, o, now_ms);
+    if ((res = cst_done(c, s)) != VP_OK || (res = run1(c, SQL_SIGNAL_TIP, sig)) != VP_OK ||
         (res = run1(c, SQL_SEEN_LIFT, sig)) != VP_OK)
         return res;
     return lift_archive(c, sig, loc, o->child_id, now_ms);
@@ -291,7 +295,9 @@ vp_result cst_signal_add_version(struct cconn *c, const char *sig, const char *l
 static const char SQL_TOMBSTONE[] =
     "INSERT OR IGNORE INTO signal_undone(signal_id, location_id, child_id, undone_at)"
     " VALUES (?1, ?2, ?3, ?4)";
-static const char SQL_UNDO_VERSIONS[] = "DELETE FROM observations WHERE signal_id = ?1";
+static const char SQL_UNDO_VERSIONS[] =
+    "DELETE FROM observations WHERE id IN (SELECT o.id FROM observations o WHERE" CST_VERSIONS_OF(
+        "o", "?1") ")";
 static const char SQL_UNDO_SIGNAL[] = "DELETE FROM signals WHERE signal_id = ?1";
 /* A case nobody worked on, that only undone signals had opened. */
 static const char SQL_CASE_DROP[] =

@@ -46,6 +46,17 @@
     " sg.first_device_time, sg.first_received_at, sg.received_at, sg.versions,"                    \
     " COALESCE(st.display_name, ''), COALESCE(o.corrects, '')"
 #define CST_SIGNAL_NCOLS 17
+/* The versions of signal P in observations A: its first version by its id,
+ * the later ones (which all correct something) by the partial index
+ * observations_signal, so that a new signal costs no index entry. */
+#define CST_VERSIONS_OF(a, p)                                                                      \
+    " ((" a ".id = " p " AND " a ".signal_id = " p ") OR (" a ".signal_id = " p " AND " a          \
+    ".corrects IS NOT NULL))"
+/* "id IN (...)": every version of the live signals sg for which COND holds
+ * (every observations row belongs to a live signal). */
+#define CST_VERSIONS_WHERE(cond)                                                                   \
+    " id IN (SELECT o.id FROM signals sg JOIN observations o ON" CST_VERSIONS_OF(                  \
+        "o", "sg.signal_id") " WHERE " cond ")"
 /* A signal with a code of domain P (a parameter or column: "TAAL"). */
 #define CST_SIGNAL_IN_DOMAIN(p) " ((',' || o.signals) LIKE '%,' || " p " || '-%')"
 
