@@ -293,7 +293,7 @@ static bool read_view(const char *view, enum ccon_view *out)
 bool capi_read_filter(struct chttp_req *req, struct chttp_resp *resp, struct ccon_filter *f)
 {
     const char *level = chttp_query(req, "level"), *days = chttp_query(req, "days");
-    const char *limit = chttp_query(req, "limit");
+    const char *limit = chttp_query(req, "limit"), *order = chttp_query(req, "order");
     int64_t v;
     memset(f, 0, sizeof(*f));
     f->location_id = chttp_query(req, "location");
@@ -314,6 +314,12 @@ bool capi_read_filter(struct chttp_req *req, struct chttp_resp *resp, struct cco
         if (!vp_parse_i64(days, 1, 3660, &v))
             return capi_bad(req, resp);
         f->since_ms = vp_now_ms() - v * DAY_MS;
+    }
+    if (order) { /* Nieuw's triage (urgency, then oldest) unless "newest" */
+        if (!strcmp(order, "newest"))
+            f->order = CCON_ORDER_NEWEST;
+        else if (strcmp(order, "urgency") != 0)
+            return capi_bad(req, resp);
     }
     if (limit) {
         if (!vp_parse_i64(limit, 1, CCON_INBOX_MAX, &v))
@@ -344,6 +350,7 @@ static const struct chttp_route console_routes[] = {
     /* signals and cases (capi_console_signals.c) */
     { "GET", "/api/console/signals", CHTTP_COACH, capi_signals_list,
       { QUERY(LOCATION, "location") } },
+    { "GET", "/api/console/signals/count", CHTTP_COACH, capi_signals_count, CHTTP_NO_IDS },
     { "POST", "/api/console/signals/seen", CHTTP_COACH, capi_signals_seen,
       { BODY(SIGNAL, "ids") } },
     { "POST", "/api/console/signals/{id}/archive", CHTTP_COACH, capi_signals_archive,

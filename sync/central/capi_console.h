@@ -37,6 +37,7 @@ bool capi_read_filter(struct chttp_req *req, struct chttp_resp *resp, struct cco
 
 /* capi_console_signals.c */
 void capi_signals_list(struct chttp_req *req, struct chttp_resp *resp);
+void capi_signals_count(struct chttp_req *req, struct chttp_resp *resp);
 void capi_signals_seen(struct chttp_req *req, struct chttp_resp *resp);
 void capi_signals_archive(struct chttp_req *req, struct chttp_resp *resp);
 void capi_cases_list(struct chttp_req *req, struct chttp_resp *resp);

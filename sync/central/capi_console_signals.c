@@ -21,6 +21,14 @@ void capi_signals_list(struct chttp_req *req, struct chttp_resp *resp)
     capi_answer(req, resp, res, res ? NULL : out);
 }
 
+/* {"new":N}: the Nieuw count the navigation shows on every page. */
+void capi_signals_count(struct chttp_req *req, struct chttp_resp *resp)
+{
+    int64_t n = 0;
+    vp_result res = cstore_console_new_count(req->app->store, req->coach.id, &n);
+    capi_answer(req, resp, res, res ? NULL : json_pack("{s:I}", "new", (json_int_t)n));
+}
+
 void capi_signals_seen(struct chttp_req *req, struct chttp_resp *resp)
 {
     static const char *const keys[] = { "ids", NULL };

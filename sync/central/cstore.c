@@ -455,7 +455,10 @@ vp_result cstore_restore(const char *dir, const char *file, int *erased_again)
     struct cconn *c;
     sqlite3 *from = NULL;
     char epoch[VP_UUID_LEN];
+    int again = 0;
     vp_result res = check_backup(file);
+    if (!erased_again) /* the caller does not want to know */
+        erased_again = &again;
     if (res)
         return res;
     if ((res = cstore_open(dir, &st)) != VP_OK)

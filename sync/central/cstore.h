@@ -78,7 +78,8 @@ vp_result cstore_backup_dated(struct cstore *st, const char *dir, int keep, int6
  * child in the erasure log of dir (and in an erasures.log next to file, whose
  * lines are added to dir's log) that the backup still holds, and gives it a
  * new epoch (devices then reset their cursors and push what they still hold),
- * all in one transaction after the copy. *erased_again counts those children.
+ * all in one transaction after the copy. *erased_again (may be NULL) counts
+ * those children.
  * The service must be stopped. VP_ERR_CORRUPT/TOO_NEW if file is not a usable
  * backup; on any failure run it again before starting the service. */
 vp_result cstore_restore(const char *dir, const char *file, int *erased_again);
@@ -256,7 +257,8 @@ vp_result cstore_cases_list(struct cstore *st, const char *coach_id, const struc
  * "birth_month" only with recorded consent. NULL coach_id = operator. */
 vp_result cstore_child_view(struct cstore *st, const char *child_id, int64_t now_ms, json_t **out);
 
-/* The child's dossier: child view, case, signals, advice. VP_ERR_REFUSED if
+/* The child's dossier: child view, case, signals (amended ones with their
+ * earlier versions in "earlier"), advice. VP_ERR_REFUSED if
  * the child is not in one of the coach's locations. Audited ("view"). */
 vp_result cstore_dossier(struct cstore *st, const char *coach_id, const char *child_id,
                          const char *ip, int64_t now_ms, json_t **out);
@@ -302,11 +304,11 @@ vp_result cstore_export(struct cstore *st, const char *coach_id, enum cstore_exp
 #define CSTORE_CASE_DAYS   730 /* case files after closing */
 
 struct cstore_purge_stats {
-    int64_t signals; /* observations removed */
+    int64_t signals; /* signals removed (with all their versions) */
     int64_t cases;   /* closed case files removed */
 };
 
-/* Removes unlinked signals received more than signal_days ago and closed
+/* Removes unlinked signals last changed more than signal_days ago and closed
  * case files closed more than case_days ago, in one transaction, audited.
  * VP_ERR_INVALID for a period under one day. */
 vp_result cstore_purge(struct cstore *st, int64_t now_ms, int64_t signal_days, int64_t case_days,

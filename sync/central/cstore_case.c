@@ -3,7 +3,7 @@
  * advice, erasure. Each change is published to the child's location feed
  * and written to the audit log in the same transaction.
  */
-#include "cstore_int.h"
+#include "cstore_signal.h"
 #include "vp_str.h"
 #include "vp_time.h"
 #include <stdio.h>
@@ -165,9 +165,9 @@ static const char SQL_CASE_WRITE[] =
     "INSERT INTO cases(child_id, location_id, status, consent, parent_talk, consultation,"
     " referred_to, closed_reason, next_action, next_action_owner, next_action_due,"
     " follow_up_date, parent_talk_at, consultation_at, referral_at, support_at, closed_at,"
-    " consent_at, consent_by, first_signal_at, last_signal_at, updated_at) VALUES (?1, ?2, ?3,"
+    " consent_at, consent_by, updated_at) VALUES (?1, ?2, ?3,"
     " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULLIF(?13, 0), NULLIF(?14, 0), NULLIF(?15, 0),"
-    " NULLIF(?16, 0), NULLIF(?17, 0), NULLIF(?18, 0), NULLIF(?19, ''), ?20, ?20, ?20)"
+    " NULLIF(?16, 0), NULLIF(?17, 0), NULLIF(?18, 0), NULLIF(?19, ''), ?20)"
     " ON CONFLICT(child_id) DO UPDATE SET status = ?3, consent = ?4, parent_talk = ?5,"
     " consultation = ?6, referred_to = ?7, closed_reason = ?8, next_action = ?9,"
     " next_action_owner = ?10, next_action_due = ?11, follow_up_date = ?12,"
@@ -352,7 +352,9 @@ static const char *const erase_sql[] = {
     "DELETE FROM changes WHERE entity_id = ?1",
     "DELETE FROM advice_reads WHERE advice_id IN (SELECT id FROM advice WHERE child_id = ?1)",
     "DELETE FROM advice WHERE child_id = ?1",
-    "DELETE FROM observations WHERE child_id = ?1",
+    "DELETE FROM observations WHERE" CST_VERSIONS_WHERE("sg.child_id = ?1"),
+    "DELETE FROM signals WHERE child_id = ?1", /* and, cascading, the coach's marks */
+    "DELETE FROM signal_undone WHERE child_id = ?1",
     "DELETE FROM records WHERE child_id = ?1",
     "DELETE FROM cases WHERE child_id = ?1",
     "DELETE FROM children WHERE child_id = ?1",

@@ -6,6 +6,7 @@
  */
 #include "cstore_console.h"
 #include "cstore_console_int.h"
+#include "cstore_signal.h"
 #include "vp_alloc.h"
 #include "vp_str.h"
 #include "vp_time.h"
@@ -32,49 +33,35 @@ void ccon_put_time(json_t *o, const char *key, sqlite3_stmt *s, int col)
     json_object_set_new(o, key, json_string(t));
 }
 
-json_t *ccon_codes(const char *list)
-{
-    json_t *a = json_array();
-    char buf[VP_MAX_SIGNALS * VP_CODE_LEN + 1];
-    vp_strlcpy(buf, list, sizeof(buf));
-    for (char *p = buf; *p;) {
-        char *comma = strchr(p, ',');
-        if (comma)
-            *comma = '\0';
-        json_array_append_new(a, json_string(p));
-        p = comma ? comma + 1 : p + strlen(p);
-    }
-    return a;
-}
-
 /* ---- the inbox ---- */
 
-/* ?1 coach, ?2 location, ?3 level, ?4 domain, ?5 status, ?6 since, ?7 view, ?8 limit */
-#define INBOX_FROM " FROM observations o LEFT JOIN cases k ON k.child_id = o.child_id" INBOX_WHERE
+/* ?1 coach, ?2 location, ?3 level, ?4 domain, ?5 status, ?6 since, ?7 view, ?8 limit,
+ * ?9 order. The period does not apply to "Nieuw": it holds every unseen
+ * signal, whatever its age. */
 #define INBOX_WHERE                                                                                \
-    " LEFT JOIN console_seen sn ON sn.observation_id = o.id AND sn.coach_id = ?1"                  \
-    " LEFT JOIN console_archive ar ON ar.observation_id = o.id"                                    \
-    " WHERE o.location_id IN (SELECT location_id FROM coach_locations WHERE coach_id = ?1)"        \
-    " AND o.received_at >= ?6 AND o.retracted = 0"                                                 \
-    " AND o.id NOT IN (SELECT corrects FROM observations WHERE corrects IS NOT NULL)"              \
+    " LEFT JOIN cases k ON k.child_id = sg.child_id"                                               \
+    " LEFT JOIN signal_seen sn ON sn.signal_id = sg.signal_id AND sn.coach_id = ?1"                \
+    " LEFT JOIN signal_archive ar ON ar.signal_id = sg.signal_id"                                  \
+    " WHERE sg.location_id IN (SELECT location_id FROM coach_locations WHERE coach_id = ?1)"       \
+    " AND (?7 = 0 OR sg.first_received_at >= ?6)"                                                  \
     " AND (?3 = 0 OR o.level = ?3)"                                                                \
-    " AND (?4 IS NULL OR (',' || o.signals) LIKE '%,' || ?4 || '-%')"                              \
-    " AND (?5 IS NULL OR (?5 = 'open' AND COALESCE(k.status, 'new') <> 'closed')"                  \
-    "  OR COALESCE(k.status, 'new') = ?5)"                                                         \
-    " AND CASE ?7 WHEN 0 THEN sn.observation_id IS NULL AND ar.observation_id IS NULL"             \
-    "  WHEN 1 THEN ar.observation_id IS NULL ELSE ar.observation_id IS NOT NULL END"
+    " AND (?4 IS NULL OR" CST_SIGNAL_IN_DOMAIN(                                                    \
+        "?4") ")"                                                                                  \
+              " AND (?5 IS NULL OR (?5 = 'open' AND COALESCE(k.status, 'new') <> 'closed')"        \
+              "  OR COALESCE(k.status, 'new') = ?5)"                                               \
+              " AND CASE ?7 WHEN 0 THEN sn.signal_id IS NULL AND ar.signal_id IS NULL"             \
+              "  WHEN 1 THEN ar.signal_id IS NULL ELSE ar.signal_id IS NOT NULL END"
+/* Triage: Grote zorg first, then the oldest; or simply the newest first. */
 static const char SQL_INBOX[] =
-    "SELECT o.id, o.child_id, o.location_id, o.signals, o.level, o.frequency, o.situation,"
-    " o.note, o.device_time, o.received_at, COALESCE(s.display_name, ''),"
-    " COALESCE(k.status, 'new'), sn.observation_id IS NOT NULL, ar.reason, o.parents_informed,"
-    " o.consultation FROM observations o LEFT JOIN cases k ON k.child_id = o.child_id"
-    " LEFT JOIN staff s ON s.staff_id = o.staff_id" INBOX_WHERE
-    " AND (?2 IS NULL OR o.location_id = ?2)"
-    " ORDER BY o.received_at DESC, o.id DESC LIMIT ?8";
+    "SELECT" CST_SIGNAL_COLS ", COALESCE(k.status, 'new'), sn.signal_id IS NOT NULL, ar.reason"
+    " FROM" CST_SIGNAL_FROM INBOX_WHERE " AND (?2 IS NULL OR sg.location_id = ?2)"
+    " ORDER BY CASE WHEN ?9 = 0 THEN o.level END DESC,"
+    " CASE WHEN ?9 = 0 THEN 1 ELSE -1 END * sg.first_received_at, sg.signal_id LIMIT ?8";
 static const char SQL_INBOX_COUNTS[] =
-    "SELECT l.id, l.name, (SELECT COUNT(*)" INBOX_FROM " AND o.location_id = l.id)"
+    "SELECT l.id, l.name, (SELECT COUNT(*) FROM signals sg JOIN observations o"
+    " ON o.id = sg.latest_id" INBOX_WHERE " AND sg.location_id = l.id)"
     " FROM coach_locations cl JOIN locations l ON l.id = cl.location_id"
-    " WHERE cl.coach_id = ?1 AND ?2 IS ?2 AND ?8 = ?8 ORDER BY l.name";
+    " WHERE cl.coach_id = ?1 AND ?2 IS ?2 AND ?8 = ?8 AND ?9 = ?9 ORDER BY l.name";
 
 static void bind_inbox(sqlite3_stmt *s, const char *coach_id, const struct ccon_filter *f,
                        int limit)
@@ -87,29 +74,19 @@ static void bind_inbox(sqlite3_stmt *s, const char *coach_id, const struct ccon_
     cst_bind_int(s, 6, f->since_ms);
     cst_bind_int(s, 7, (int64_t)f->view);
     cst_bind_int(s, 8, (int64_t)limit + 1);
+    cst_bind_int(s, 9, (int64_t)f->order);
 }
 
-static json_t *inbox_row(sqlite3_stmt *s)
+static json_t *inbox_row(sqlite3_stmt *s, struct cst_notes *notes)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_string(cst_col(s, 0)));
-    json_object_set_new(o, "child_id", json_string(cst_col(s, 1)));
-    json_object_set_new(o, "location_id", json_string(cst_col(s, 2)));
-    json_object_set_new(o, "signals", ccon_codes(cst_col(s, 3)));
-    json_object_set_new(o, "level", json_integer(cst_col_int(s, 4)));
-    json_object_set_new(o, "frequency", json_string(cst_col(s, 5)));
-    json_object_set_new(o, "situation", json_string(cst_col(s, 6)));
-    json_object_set_new(o, "note", json_string(cst_col(s, 7)));
-    ccon_put_time(o, "device_time", s, 8);
-    ccon_put_time(o, "received_at", s, 9);
-    json_object_set_new(o, "staff", json_string(cst_col(s, 10)));
-    json_object_set_new(o, "case_status", json_string(cst_col(s, 11)));
-    json_object_set_new(o, "seen", json_boolean(cst_col_int(s, 12)));
+    const int k = CST_SIGNAL_NCOLS;
+    json_t *o = cst_signal_json(s, 0, notes);
+    json_object_set_new(o, "case_status", json_string(cst_col(s, k)));
+    json_object_set_new(o, "seen", json_boolean(cst_col_int(s, k + 1)));
     json_object_set_new(o, "archived",
-                        sqlite3_column_type(s, 13) == SQLITE_NULL ? json_null()
-                                                                  : json_string(cst_col(s, 13)));
-    json_object_set_new(o, "parents_informed", json_boolean(cst_col_int(s, 14)));
-    json_object_set_new(o, "consultation", json_string(cst_col(s, 15)));
+                        sqlite3_column_type(s, k + 2) == SQLITE_NULL
+                            ? json_null()
+                            : json_string(cst_col(s, k + 2)));
     return o;
 }
 
@@ -118,13 +95,14 @@ static vp_result inbox_rows(struct cconn *c, const char *coach_id, const struct 
                             int limit, int64_t now_ms, json_t **rows, json_t **children, bool *more)
 {
     sqlite3_stmt *s = cst_prep(c, SQL_INBOX);
+    struct cst_notes *notes = cst_notes_new(c);
     int rc, n = 0;
     *rows = json_array();
     *children = json_object();
     *more = false;
     bind_inbox(s, coach_id, f, limit);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *child = cst_col(s, 1);
+        const char *child = cst_col(s, 2);
         if (n++ == limit) {
             *more = true;
             break;
@@ -133,9 +111,10 @@ static vp_result inbox_rows(struct cconn *c, const char *coach_id, const struct 
             json_t *view = cst_child_view(c, child, now_ms);
             json_object_set_new(*children, child, view ? view : json_null());
         }
-        json_array_append_new(*rows, inbox_row(s));
+        json_array_append_new(*rows, inbox_row(s, notes));
     }
     sqlite3_reset(s);
+    cst_notes_free(notes);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         json_decref(*rows);
         json_decref(*children);
@@ -151,6 +130,45 @@ vp_result cstore_console_inbox(struct cstore *st, const char *coach_id, const st
     return cstore_console_inbox_all(st, coach_id, f, now_ms, limit, out);
 }
 
+/* The signals matching the filter per location of the coach ("locations"). */
+static vp_result inbox_counts(struct cconn *c, const char *coach_id, const struct ccon_filter *f,
+                              json_t **locs)
+{
+    sqlite3_stmt *s = cst_prep(c, SQL_INBOX_COUNTS);
+    int rc;
+    *locs = json_array();
+    bind_inbox(s, coach_id, f, 0);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        json_array_append_new(*locs,
+                              json_pack("{s:s,s:s,s:I}", "id", cst_col(s, 0), "name", cst_col(s, 1),
+                                        "count", (json_int_t)cst_col_int(s, 2)));
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE)
+        return VP_OK;
+    json_decref(*locs);
+    *locs = NULL;
+    return cst_result(c, rc);
+}
+
+vp_result cstore_console_new_count(struct cstore *st, const char *coach_id, int64_t *n)
+{
+    vp_result res;
+    struct cconn *c = ccon_conn(st, &res);
+    struct ccon_filter f;
+    json_t *locs, *l;
+    size_t i;
+    if (!c)
+        return res;
+    memset(&f, 0, sizeof(f));
+    f.view = CCON_VIEW_NEW;
+    if ((res = inbox_counts(c, coach_id, &f, &locs)) != VP_OK)
+        return res;
+    *n = 0;
+    json_array_foreach(locs, i, l) *n += json_integer_value(json_object_get(l, "count"));
+    json_decref(locs);
+    return VP_OK;
+}
+
 vp_result cstore_console_inbox_all(struct cstore *st, const char *coach_id,
                                    const struct ccon_filter *f, int64_t now_ms, int limit,
                                    json_t **out)
@@ -158,60 +176,32 @@ vp_result cstore_console_inbox_all(struct cstore *st, const char *coach_id,
     vp_result res;
     struct cconn *c = ccon_conn(st, &res);
     json_t *rows, *children, *locs;
-    sqlite3_stmt *s;
     bool more;
-    int rc;
     if (!c)
         return res;
     if (f->location_id && !cst_coach_may(c, coach_id, f->location_id))
         return VP_ERR_REFUSED;
     if ((res = inbox_rows(c, coach_id, f, limit, now_ms, &rows, &children, &more)) != VP_OK)
         return res;
-    locs = json_array();
-    s = cst_prep(c, SQL_INBOX_COUNTS);
-    bind_inbox(s, coach_id, f, limit);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        json_array_append_new(locs,
-                              json_pack("{s:s,s:s,s:I}", "id", cst_col(s, 0), "name", cst_col(s, 1),
-                                        "count", (json_int_t)cst_col_int(s, 2)));
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
+    if ((res = inbox_counts(c, coach_id, f, &locs)) != VP_OK) {
         json_decref(rows);
         json_decref(children);
-        json_decref(locs);
-        return cst_result(c, rc);
+        return res;
     }
     *out = json_pack("{s:o,s:o,s:o,s:b}", "signals", rows, "children", children, "locations", locs,
                      "more", more);
     return VP_OK;
 }
 
-/* ---- seen and archived ---- */
+/* ---- seen and archived (on the signal: cstore_signal.h) ---- */
 
-static const char SQL_OBS_LOC[] = "SELECT location_id, child_id FROM observations WHERE id = ?1";
-static const char SQL_SEEN_ADD[] =
-    "INSERT OR IGNORE INTO console_seen(observation_id, coach_id, seen_at) VALUES (?1, ?2, ?3)";
-static const char SQL_ARCHIVE_ADD[] =
-    "INSERT INTO console_archive(observation_id, coach_id, reason, archived_at)"
-    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(observation_id) DO UPDATE SET coach_id = ?2,"
-    " reason = ?3, archived_at = ?4";
-static const char SQL_ARCHIVE_DEL[] = "DELETE FROM console_archive WHERE observation_id = ?1";
-
-/* The observation's location and child, checked against the coach. */
-static vp_result obs_check(struct cconn *c, const char *coach_id, const char *id,
-                           char loc[VP_UUID_LEN], char child[VP_UUID_LEN])
+/* The signal of id (a signal's or a version's), checked against the coach. */
+static vp_result signal_check(struct cconn *c, const char *coach_id, const char *id,
+                              char sig[VP_UUID_LEN], char loc[VP_UUID_LEN], char child[VP_UUID_LEN])
 {
-    sqlite3_stmt *s = cst_prep(c, SQL_OBS_LOC);
-    int rc;
-    cst_bind_text(s, 1, id);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        vp_strlcpy(loc, cst_col(s, 0), VP_UUID_LEN);
-        vp_strlcpy(child, cst_col(s, 1), VP_UUID_LEN);
-    }
-    sqlite3_reset(s);
-    if (rc != SQLITE_ROW)
-        return rc == SQLITE_DONE ? VP_ERR_NOT_FOUND : cst_result(c, rc);
+    vp_result res = cst_signal_find(c, id, sig, loc, child);
+    if (res)
+        return res;
     return cst_coach_may(c, coach_id, loc) ? VP_OK : VP_ERR_REFUSED;
 }
 
@@ -220,20 +210,15 @@ vp_result cstore_console_mark_seen(struct cstore *st, const char *coach_id, cons
 {
     vp_result res;
     struct cconn *c = ccon_conn(st, &res);
-    char loc[VP_UUID_LEN], child[VP_UUID_LEN];
+    char sig[VP_UUID_LEN], loc[VP_UUID_LEN], child[VP_UUID_LEN];
     if (!c)
         return res;
     if ((res = cst_begin(c)) != VP_OK)
         return res;
     for (size_t i = 0; !res && i < n; i++) {
-        sqlite3_stmt *s;
-        if ((res = obs_check(c, coach_id, ids[i], loc, child)) != VP_OK)
-            break;
-        s = cst_prep(c, SQL_SEEN_ADD);
-        cst_bind_text(s, 1, ids[i]);
-        cst_bind_text(s, 2, coach_id);
-        cst_bind_int(s, 3, now_ms);
-        res = cst_done(c, s);
+        res = signal_check(c, coach_id, ids[i], sig, loc, child);
+        if (!res)
+            res = cst_signal_mark_seen(c, sig, coach_id, now_ms);
     }
     if (!res)
         res = cst_commit(c);
@@ -247,32 +232,24 @@ static bool archive_reason_ok(const char *r)
     return !strcmp(r, "no_follow_up") || !strcmp(r, "duplicate") || !strcmp(r, "other");
 }
 
-vp_result cstore_console_archive(struct cstore *st, const char *coach_id, const char *obs_id,
+vp_result cstore_console_archive(struct cstore *st, const char *coach_id, const char *id,
                                  const char *reason, const char *ip, int64_t now_ms)
 {
     vp_result res;
     struct cconn *c = ccon_conn(st, &res);
-    char loc[VP_UUID_LEN], child[VP_UUID_LEN], detail[120];
-    sqlite3_stmt *s;
+    char sig[VP_UUID_LEN], loc[VP_UUID_LEN], child[VP_UUID_LEN], detail[120];
     if (!c)
         return res;
     if (reason && !archive_reason_ok(reason))
         return VP_ERR_INVALID;
     if ((res = cst_begin(c)) != VP_OK)
         return res;
-    if ((res = obs_check(c, coach_id, obs_id, loc, child)) != VP_OK) {
+    if ((res = signal_check(c, coach_id, id, sig, loc, child)) != VP_OK) {
         cst_rollback(c);
         return res;
     }
-    s = cst_prep(c, reason ? SQL_ARCHIVE_ADD : SQL_ARCHIVE_DEL);
-    cst_bind_text(s, 1, obs_id);
-    if (reason) {
-        cst_bind_text(s, 2, coach_id);
-        cst_bind_text(s, 3, reason);
-        cst_bind_int(s, 4, now_ms);
-    }
-    snprintf(detail, sizeof(detail), "signal=%s reason=%s", obs_id, reason ? reason : "-");
-    res = cst_done(c, s);
+    snprintf(detail, sizeof(detail), "signal=%s reason=%s", sig, reason ? reason : "-");
+    res = cst_signal_mark_archived(c, sig, coach_id, reason, now_ms);
     if (!res)
         res = cst_audit(c, coach_id, reason ? "archive" : "unarchive", child, loc, detail, ip,
                         now_ms);
@@ -286,10 +263,9 @@ vp_result cstore_console_archive(struct cstore *st, const char *coach_id, const 
 /* ---- the child's page and the dossier export ---- */
 
 static const char SQL_CHILD_MARKS[] =
-    "SELECT o.id, COALESCE(s.display_name, ''), EXISTS (SELECT 1 FROM console_seen sn"
-    " WHERE sn.observation_id = o.id AND sn.coach_id = ?2), ar.reason FROM observations o"
-    " LEFT JOIN staff s ON s.staff_id = o.staff_id"
-    " LEFT JOIN console_archive ar ON ar.observation_id = o.id WHERE o.child_id = ?1";
+    "SELECT sg.signal_id, EXISTS (SELECT 1 FROM signal_seen sn WHERE sn.signal_id ="
+    " sg.signal_id AND sn.coach_id = ?2), ar.reason FROM signals sg"
+    " LEFT JOIN signal_archive ar ON ar.signal_id = sg.signal_id WHERE sg.child_id = ?1";
 
 vp_result cstore_console_child(struct cstore *st, const char *coach_id, const char *child_id,
                                const char *ip, int64_t now_ms, json_t **out)
@@ -310,11 +286,10 @@ vp_result cstore_console_child(struct cstore *st, const char *coach_id, const ch
     cst_bind_text(s, 2, coach_id);
     while (sqlite3_step(s) == SQLITE_ROW)
         json_object_set_new(marks, cst_col(s, 0),
-                            json_pack("{s:s,s:b,s:o}", "staff", cst_col(s, 1), "seen",
-                                      (int)cst_col_int(s, 2), "archived",
-                                      sqlite3_column_type(s, 3) == SQLITE_NULL
+                            json_pack("{s:b,s:o}", "seen", (int)cst_col_int(s, 1), "archived",
+                                      sqlite3_column_type(s, 2) == SQLITE_NULL
                                           ? json_null()
-                                          : json_string(cst_col(s, 3))));
+                                          : json_string(cst_col(s, 2))));
     sqlite3_reset(s);
     signals = json_object_get(*out, "signals");
     json_array_foreach(signals, i, sig)

@@ -11,10 +11,11 @@
  * names a child only through cst_child_view() (the consent rule). JSON
  * results are new references the caller releases with json_decref().
  *
- * Tables of their own (console_seen, console_archive, console_admins) are
- * created on a connection's first use by this file (CREATE TABLE IF NOT
- * EXISTS); seen and archive rows cascade away with their observation, so a
- * child's erasure removes them too.
+ * Every signal here is a signal as cstore_signal.h defines it: shown once,
+ * as its latest version; an undone signal nowhere. "id" is the signal's id
+ * (its first record's); seen and archive marks are on the signal and cascade
+ * away with it (undo, erasure). Notes are rendered by the note rule (no
+ * first name of a child without consent). Tables: migrations 2 and 3.
  *
  * Admin: a coach is an admin when listed in console_admins; while that list
  * is empty, the oldest coach account is the admin (so `demo`'s coach is).
@@ -26,9 +27,14 @@
 #define CCON_INBOX_MAX 1000 /* signals in one inbox answer */
 
 enum ccon_view {
-    CCON_VIEW_NEW,     /* not yet seen by this coach, not archived */
+    CCON_VIEW_NEW,     /* not yet seen by this coach, not archived; any age */
     CCON_VIEW_ALL,     /* everything not archived */
     CCON_VIEW_ARCHIVED /* archived ("geen vervolg nodig") */
+};
+
+enum ccon_order {
+    CCON_ORDER_URGENCY, /* Grote zorg first, then the oldest first (triage) */
+    CCON_ORDER_NEWEST   /* newest first */
 };
 
 /* The inbox filter, as on screen. Borrowed strings; NULL means "any". */
@@ -37,34 +43,43 @@ struct ccon_filter {
     const char *domain; /* catalog domain code, e.g. "TAAL" */
     const char *status; /* case status code, or "open" (anything but closed) */
     int level;          /* 1..3, 0 = any */
-    int64_t since_ms;   /* received at or after; 0 = any */
+    int64_t since_ms;   /* received at or after; 0 = any; ignored by CCON_VIEW_NEW */
     enum ccon_view view;
+    enum ccon_order order;
     int limit; /* 1..CCON_INBOX_MAX */
 };
 
 /* The inbox: {"signals":[...],"children":{child_id: child view},
- * "locations":[{"id","name","count"}],"more":bool}. Signals come newest first
- * (server receive time), without retracted or corrected ones; each has id,
- * child_id, location_id, signals, level, frequency, situation, note, staff,
- * device_time, received_at, case_status, seen, archived (reason or null).
- * "locations" counts the signals matching the filter per location (all of
- * the coach's locations, the location filter ignored). VP_ERR_REFUSED if
- * location_id is not one of hers. */
+ * "locations":[{"id","name","count"}],"more":bool}. Signals come in the
+ * filter's order (by the time the signal was first received); each is
+ * cst_signal_json() (id, version_id, versions, amended, updated_at, codes,
+ * level, extras, rendered note, staff, times) with case_status, seen and
+ * archived (reason or null). "locations" counts the signals matching the
+ * filter per location (all of the coach's locations, the location filter
+ * ignored). VP_ERR_REFUSED if location_id is not one of hers. */
 vp_result cstore_console_inbox(struct cstore *st, const char *coach_id, const struct ccon_filter *f,
                                int64_t now_ms, json_t **out);
 
-/* Marks signals seen by this coach (idempotent). Ids she may not see are
- * VP_ERR_REFUSED (nothing marked); unknown ids VP_ERR_NOT_FOUND. */
+/* The number in "Nieuw": every signal of her locations she has not seen
+ * and nobody archived, of any age (the inbox's CCON_VIEW_NEW, unfiltered). */
+vp_result cstore_console_new_count(struct cstore *st, const char *coach_id, int64_t *n);
+
+/* Marks signals seen by this coach (idempotent); ids may name a signal or
+ * any of its versions. Ids she may not see are VP_ERR_REFUSED (nothing
+ * marked); unknown (or undone) ids VP_ERR_NOT_FOUND. */
 vp_result cstore_console_mark_seen(struct cstore *st, const char *coach_id, const char *const *ids,
                                    size_t n, int64_t now_ms);
 
-/* Archives a signal with a reason code ("no_follow_up" = geen vervolg nodig,
- * "duplicate", "other"), or restores it when reason is NULL. Audited. */
-vp_result cstore_console_archive(struct cstore *st, const char *coach_id, const char *obs_id,
+/* Archives a signal (id: the signal's or a version's) with a reason code
+ * ("no_follow_up" = geen vervolg nodig, "duplicate", "other"), or restores
+ * it when reason is NULL. Audited. A later version that raises the level or
+ * adds codes lifts the archive mark again (audited "unarchive", by system). */
+vp_result cstore_console_archive(struct cstore *st, const char *coach_id, const char *id,
                                  const char *reason, const char *ip, int64_t now_ms);
 
 /* The child's page: cstore_dossier() (audited "view") with, per signal,
- * "staff", "seen" and "archived" added. */
+ * "seen" and "archived" added. Amended signals carry their earlier versions
+ * ("earlier", oldest first). */
 vp_result cstore_console_child(struct cstore *st, const char *coach_id, const char *child_id,
                                const char *ip, int64_t now_ms, json_t **out);
 
@@ -75,9 +90,12 @@ vp_result cstore_console_dossier_export(struct cstore *st, const char *coach_id,
                                         const char *child_id, const char *ip, int64_t now_ms,
                                         json_t **out);
 
-/* Aggregated metrics over the coach's locations (or one): signals per week
- * per domain and per location (the last `weeks` weeks), lead times per
- * location (n, median and mean days from the first signal to parent
+/* Aggregated metrics over the coach's locations (or one): "signals" (the
+ * signals received in the last `weeks` weeks), "by_week" (signals per
+ * week), "by_location" (signals per week per location), "by_domain"
+ * (signals per week per domain: a signal with codes in two domains counts
+ * in both, so these add up to more than "signals"); lead times per location
+ * (n, true median and mean days from the first signal to parent
  * conversation, consultation, referral, support started), open cases by
  * status, overdue next actions per location. No child is named. */
 vp_result cstore_console_overview(struct cstore *st, const char *coach_id, const char *location_id,

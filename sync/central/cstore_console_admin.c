@@ -7,6 +7,7 @@
  * transaction with its audit entry.
  */
 #include "cstore_console_int.h"
+#include "cstore_signal.h"
 #include "vp_str.h"
 #include "vp_time.h"
 #include <sodium.h>
@@ -51,7 +52,7 @@ static const char SQL_LOCATIONS[] =
     "SELECT l.id, l.name, l.org,"
     " (SELECT COUNT(*) FROM devices d WHERE d.location_id = l.id AND d.revoked_at IS NULL),"
     " (SELECT COUNT(*) FROM children c WHERE c.location_id = l.id AND c.archived = 0),"
-    " (SELECT COUNT(*) FROM observations o WHERE o.location_id = l.id),"
+    CST_LOCATION_SIGNALS("l.id") ","
     " (SELECT COUNT(*) FROM enroll_codes e WHERE e.location_id = l.id AND e.used_at IS NULL"
     "  AND e.expires_at > ?1),"
     " (SELECT COUNT(*) FROM coach_locations cl WHERE cl.location_id = l.id)"

@@ -1,7 +1,8 @@
 /*
  * cstore_console_csv.c - the console's CSV exports, filtered as on screen.
  * Rows come from the same coach views as the pages (the inbox query and
- * cstore_cases_list()), so the consent rule for first names holds here too.
+ * cstore_cases_list()), so the consent rule for first names and the note
+ * rule hold here too, and a signal is one row (its latest version).
  */
 #include "cstore_console_int.h"
 #include "vp_i18n.h"
@@ -12,9 +13,10 @@
 #define EXPORT_MAX_ROWS 1000000
 
 static const char *const signal_cols[] = {
-    "id",         "received_at", "device_time", "location", "group",    "child_id",  "pseudonym",
-    "first_name", "age_months",  "level",       "signals",  "labels",   "frequency", "situation",
-    "note",       "staff",       "case_status", "seen",     "archived", NULL
+    "id",        "received_at", "device_time", "location", "group",       "child_id",
+    "pseudonym", "first_name",  "age_months",  "level",    "signals",     "labels",
+    "frequency", "situation",   "note",        "staff",    "case_status", "seen",
+    "archived",  "updated_at",  "versions",    NULL
 };
 /* The Dutch labels of a signal row's codes, joined with " / ". */
 static json_t *labels(const struct vp_catalog *cat, json_t *codes)

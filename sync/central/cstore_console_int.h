@@ -11,8 +11,9 @@
 struct cconn *ccon_conn(struct cstore *st, vp_result *res);
 /* Sets key to the column's time as RFC 3339 text, or null. */
 void ccon_put_time(json_t *o, const char *key, sqlite3_stmt *s, int col);
-/* A JSON array of the codes in a comma-separated list. */
-json_t *ccon_codes(const char *list);
+/* The true median of v[0..n) (sorts v): the middle value, or the mean of
+ * the two middle values; false when n is 0. */
+bool ccon_median(int *v, size_t n, double *out);
 /* cstore_console_inbox() with any limit (exports). */
 vp_result cstore_console_inbox_all(struct cstore *st, const char *coach_id,
                                    const struct ccon_filter *f, int64_t now_ms, int limit,

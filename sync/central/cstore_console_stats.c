@@ -2,8 +2,10 @@
  * cstore_console_stats.c - the console's overview: aggregated numbers only
  * (signals per week per domain and per location, lead times per location,
  * open cases by status, overdue next actions). Nothing here names a child.
+ * Signals and their times are counted as cstore_signal.h defines them.
  */
 #include "cstore_console_int.h"
+#include "cstore_signal.h"
 #include "vp_alloc.h"
 #include "vp_str.h"
 #include "vp_time.h"
@@ -24,15 +26,18 @@ static const char SQL_LOCS[] =
     "SELECT l.id, l.name FROM coach_locations cl JOIN locations l ON l.id = cl.location_id"
     " WHERE cl.coach_id = ?1 AND (?2 IS NULL OR l.id = ?2) ORDER BY l.name";
 static const char SQL_WEEKLY[] =
-    "SELECT o.location_id, o.signals, o.received_at FROM observations o"
-    " WHERE o.location_id IN (SELECT location_id FROM coach_locations WHERE coach_id = ?1)"
-    " AND (?2 IS NULL OR o.location_id = ?2) AND o.received_at >= ?3 AND o.retracted = 0"
-    " AND o.id NOT IN (SELECT corrects FROM observations WHERE corrects IS NOT NULL)";
-static const char SQL_CASES[] =
-    "SELECT k.location_id, k.status, k.first_signal_at, k.parent_talk_at, k.consultation_at,"
-    " k.referral_at, k.support_at, k.next_action_due, k.follow_up_date FROM cases k"
-    " WHERE k.location_id IN (SELECT location_id FROM coach_locations WHERE coach_id = ?1)"
-    " AND (?2 IS NULL OR k.location_id = ?2)";
+    "SELECT sg.location_id, o.signals, sg.first_received_at FROM" CST_SIGNAL_FROM
+    " WHERE sg.location_id IN (SELECT location_id FROM coach_locations WHERE coach_id = ?1)"
+    " AND (?2 IS NULL OR sg.location_id = ?2) AND sg.first_received_at >= ?3";
+/* Lead times start at the case's first live signal (null: none left). */
+static const char SQL_CASES[] = "SELECT k.location_id, k.status," CST_CHILD_FIRST_SIGNAL(
+    "k.child_id") ", k.parent_talk_at,"
+                  " k.consultation_at, k.referral_at, k.support_at, k.next_action_due, "
+                  "k.follow_up_date"
+                  " FROM cases k"
+                  " WHERE k.location_id IN (SELECT location_id FROM coach_locations WHERE coach_id "
+                  "= ?1)"
+                  " AND (?2 IS NULL OR k.location_id = ?2)";
 
 /* An array of day counts. */
 struct days {
@@ -55,29 +60,38 @@ static int cmp_int(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+bool ccon_median(int *v, size_t n, double *out)
+{
+    if (!n)
+        return false;
+    qsort(v, n, sizeof(int), cmp_int);
+    *out = n % 2 ? v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2.0;
+    return true;
+}
+
+/* A median as JSON: whole days as an integer, a half day as a real; null
+ * without values. */
+static json_t *median_json(struct days *d)
+{
+    double m;
+    if (!ccon_median(d->v, d->n, &m))
+        return json_null();
+    return m == (double)(json_int_t)m ? json_integer((json_int_t)m) : json_real(m);
+}
+
 /* {"n","median","mean","waiting","waiting_median"} */
 static json_t *days_json(struct days *done, struct days *waiting)
 {
     json_t *o = json_object();
     long long sum = 0;
     json_object_set_new(o, "n", json_integer((json_int_t)done->n));
-    if (done->n) {
-        qsort(done->v, done->n, sizeof(int), cmp_int);
-        for (size_t i = 0; i < done->n; i++)
-            sum += done->v[i];
-        json_object_set_new(o, "median", json_integer(done->v[done->n / 2]));
-        json_object_set_new(o, "mean", json_integer((json_int_t)(sum / (long long)done->n)));
-    } else {
-        json_object_set_new(o, "median", json_null());
-        json_object_set_new(o, "mean", json_null());
-    }
+    json_object_set_new(o, "median", median_json(done));
+    for (size_t i = 0; i < done->n; i++)
+        sum += done->v[i];
+    json_object_set_new(
+        o, "mean", done->n ? json_integer((json_int_t)(sum / (long long)done->n)) : json_null());
     json_object_set_new(o, "waiting", json_integer((json_int_t)waiting->n));
-    if (waiting->n) {
-        qsort(waiting->v, waiting->n, sizeof(int), cmp_int);
-        json_object_set_new(o, "waiting_median", json_integer(waiting->v[waiting->n / 2]));
-    } else {
-        json_object_set_new(o, "waiting_median", json_null());
-    }
+    json_object_set_new(o, "waiting_median", median_json(waiting));
     free(done->v);
     free(waiting->v);
     memset(done, 0, sizeof(*done));
@@ -112,13 +126,17 @@ static void bump(json_t *arr, int i)
     json_integer_set(v, json_integer_value(v) + 1);
 }
 
-/* Signals per week: "weeks" (Monday dates), "by_domain" and "by_location". */
+/* Signals per week: "weeks" (Monday dates), "signals" (their total),
+ * "by_week", "by_location" (signals) and "by_domain" (a signal counts once
+ * in each of its domains). */
 static vp_result weekly(struct cconn *c, const char *coach_id, const char *location_id, int weeks,
                         int64_t now_ms, json_t *locs, json_t *out)
 {
     int64_t today = now_ms >= 0 ? now_ms / DAY_MS : (now_ms - DAY_MS + 1) / DAY_MS;
     int64_t monday = today - ((today % 7 + 7 + 3) % 7), first = monday - 7LL * (weeks - 1);
     json_t *wk = json_array(), *by_dom = json_object(), *by_loc = json_object();
+    json_t *by_week = zeros(weeks);
+    json_int_t total = 0;
     sqlite3_stmt *s;
     int rc;
     for (int i = 0; i < weeks; i++) {
@@ -142,6 +160,8 @@ static vp_result weekly(struct cconn *c, const char *coach_id, const char *locat
         json_t *arr;
         if (w < 0 || w >= weeks)
             continue;
+        total++;
+        bump(by_week, w);
         if ((arr = json_object_get(by_loc, cst_col(s, 0))))
             bump(arr, w);
         vp_strlcpy(codes, cst_col(s, 1), sizeof(codes));
@@ -167,6 +187,8 @@ static vp_result weekly(struct cconn *c, const char *coach_id, const char *locat
     }
     sqlite3_reset(s);
     json_object_set_new(out, "weeks", wk);
+    json_object_set_new(out, "signals", json_integer(total));
+    json_object_set_new(out, "by_week", by_week);
     json_object_set_new(out, "by_domain", by_dom);
     json_object_set_new(out, "by_location", by_loc);
     return rc == SQLITE_DONE ? VP_OK : cst_result(c, rc);
@@ -197,7 +219,8 @@ static void acc_case(struct loc_acc *a, sqlite3_stmt *s, int64_t now_ms, const c
     const char *status = cst_col(s, 1), *due = cst_col(s, 7), *follow = cst_col(s, 8);
     int64_t first = cst_col_int(s, 2);
     bool closed = !strcmp(status, "closed");
-    for (int k = 0; k < NSTEPS; k++) {
+    bool has_signal = sqlite3_column_type(s, 2) != SQLITE_NULL;
+    for (int k = 0; k < NSTEPS && has_signal; k++) {
         if (sqlite3_column_type(s, 3 + k) != SQLITE_NULL)
             days_add(&a->done[k], (int)((cst_col_int(s, 3 + k) - first) / DAY_MS));
         else if (!closed)

@@ -11,7 +11,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
-#define CCONN_CACHE 128
+#define CCONN_CACHE 256
 
 /* One thread's connection with its prepared-statement cache (keyed by the
  * address of the static SQL text). */

@@ -1,9 +1,10 @@
 /*
  * cstore_push.c - applying pushed records: dedup by id and content hash,
  * location checks, last-writer-wins entity revisions published to the
- * location's feed, observations opening a case.
+ * location's feed, observations filed under their signal (cstore_signal.c)
+ * and opening a case.
  */
-#include "cstore_int.h"
+#include "cstore_signal.h"
 #include "vp_json.h"
 #include "vp_log.h"
 #include "vp_fault.h"
@@ -20,6 +21,7 @@ struct push {
     const char *device_id;
     const char *loc;
     int64_t now;
+    char signal_id[VP_UUID_LEN]; /* the signal of the observation being applied, else "" */
 };
 
 static const char SQL_OWN_CHILD[] = "SELECT location_id FROM children WHERE child_id = ?1";
@@ -29,8 +31,9 @@ static const char SQL_OWN_STAFF[] = "SELECT location_id FROM staff WHERE staff_i
 static const char SQL_OWN_ADVICE[] = "SELECT location_id FROM advice WHERE id = ?1";
 static const char SQL_OWN_RECORD[] = "SELECT location_id FROM records WHERE id = ?1";
 static const char SQL_REC_GET[] = "SELECT location_id, hash FROM records WHERE id = ?1";
-static const char SQL_REC_ADD[] = "INSERT INTO records(id, location_id, device_id, type, hash,"
-                                  " child_id, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char SQL_REC_ADD[] =
+    "INSERT INTO records(id, location_id, device_id, type, hash, child_id, received_at,"
+    " signal_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULLIF(?8, ''))";
 
 static enum owner owner_of(struct push *p, const char *sql, const char *id)
 {
@@ -184,12 +187,10 @@ static vp_result apply_staff(struct push *p, struct cstore_item *it)
 static const char SQL_OBS_ADD[] =
     "INSERT INTO observations(id, location_id, child_id, staff_id, device_id, signals, level,"
     " frequency, situation, note, parents_informed, consultation, consent_confirmed, retracted,"
-    " corrects, device_time, catalog_version, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-    " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
-static const char SQL_CASE_OPEN[] =
-    "INSERT INTO cases(child_id, location_id, first_signal_at, last_signal_at, updated_at)"
-    " VALUES (?1, ?2, ?3, ?3, ?3) ON CONFLICT(child_id) DO UPDATE SET"
-    " last_signal_at = excluded.last_signal_at";
+    " corrects, device_time, catalog_version, received_at, signal_id) VALUES (?1, ?2, ?3, ?4,"
+    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
+static const char SQL_CASE_OPEN[] = "INSERT OR IGNORE INTO cases(child_id, location_id, updated_at)"
+                                    " VALUES (?1, ?2, ?3)";
 /* A pm'er who confirms parental consent for a named consultation records it. */
 static const char SQL_CASE_CONSENT[] =
     "UPDATE cases SET consent = 'given', consent_at = ?2, consent_by = 'location',"
@@ -221,13 +222,45 @@ static vp_result obs_insert(struct push *p, const struct vp_observation *o)
     cst_bind_int(s, 16, o->device_time_ms);
     cst_bind_int(s, 17, o->catalog_version);
     cst_bind_int(s, 18, p->now);
+    cst_bind_text(s, 19, p->signal_id);
     return cst_done(p->c, s);
+}
+
+/* The signal id the tablet sent (the wire's optional "signal_id"), or NULL:
+ * older tablets send none and the corrects chain decides. */
+static const char *wire_signal_id(const struct vp_observation *o)
+{
+    return o->signal_id[0] ? o->signal_id : NULL;
+}
+
+/* Files the observation under its signal: a new version, or the signal's
+ * undo; nothing but the record id for a signal undone before. */
+static vp_result file_observation(struct push *p, struct cstore_item *it, bool *open_case)
+{
+    const struct vp_observation *o = &it->rec.u.obs;
+    enum cst_signal_fate fate;
+    const char *why = NULL;
+    vp_result res = cst_signal_resolve(p->c, o, wire_signal_id(o), p->signal_id, &fate, &why);
+    *open_case = false;
+    if (res == VP_ERR_INVALID) {
+        reject(it, why);
+        return VP_OK;
+    }
+    if (res || fate == CST_SIGNAL_UNDONE)
+        return res;
+    if (o->retracted)
+        return cst_signal_undo(p->c, p->signal_id, p->loc, o->child_id, p->now);
+    if ((res = obs_insert(p, o)) != VP_OK)
+        return res;
+    *open_case = true;
+    return cst_signal_add_version(p->c, p->signal_id, p->loc, o, p->now);
 }
 
 static vp_result apply_observation(struct push *p, struct cstore_item *it)
 {
     const struct vp_observation *o = &it->rec.u.obs;
     sqlite3_stmt *s;
+    bool open_case;
     vp_result res = check_named(it, child_owner(p, o->child_id), "child_id", "a child");
     if (res || it->status == VP_PUSH_REJECTED)
         return res;
@@ -236,7 +269,7 @@ static vp_result apply_observation(struct push *p, struct cstore_item *it)
         return res;
     if (o->corrects[0] && owner_of(p, SQL_OWN_RECORD, o->corrects) == OWN_OTHER)
         return VP_ERR_REFUSED;
-    if ((res = obs_insert(p, o)) != VP_OK)
+    if ((res = file_observation(p, it, &open_case)) != VP_OK || !open_case)
         return res;
     s = cst_prep(p->c, SQL_CASE_OPEN);
     cst_bind_text(s, 1, o->child_id);
@@ -308,6 +341,7 @@ static vp_result push_one(struct push *p, struct cstore_item *it)
     bool seen;
     vp_result res;
     it->status = VP_PUSH_STORED;
+    p->signal_id[0] = '\0';
     if (!it->valid) {
         it->status = VP_PUSH_REJECTED;
         return VP_OK;
@@ -335,6 +369,7 @@ static vp_result push_one(struct push *p, struct cstore_item *it)
                   : rec->type == VP_REC_CHILD     ? rec->u.child.child_id
                                                   : NULL);
     cst_bind_int(s, 7, p->now);
+    cst_bind_text(s, 8, p->signal_id);
     return cst_done(p->c, s);
 }
 

@@ -5,29 +5,38 @@
  * every hour and by `vindplaats-central purge`.
  *
  * "Unlinked" signals are those the coach archived ("geen vervolg nodig") and
- * those of a child whose case was never taken up (still "new"). Purging a
+ * those of a child whose case was never taken up (still "new"); a signal's
+ * age is that of its latest version, and all its versions go together. The
+ * ids and hashes in records stay (exactly-once delivery). Purging a
  * case file removes its signals, advice, read receipts and the case; the
  * child stays on the location's tablets (she may still attend) but the
  * centre keeps nothing of her route. Every purge is written to the audit log.
  */
-#include "cstore_int.h"
+#include "cstore_signal.h"
 #include "vp_log.h"
 #include <stdio.h>
 
-static const char SQL_OLD_UNLINKED[] =
-    "DELETE FROM observations WHERE received_at < ?1 AND (id IN (SELECT observation_id FROM"
-    " console_archive) OR child_id IN (SELECT child_id FROM cases WHERE status = 'new'))";
+/* The same old unlinked signals, first their versions, then the signals. */
+#define OLD_UNLINKED                                                                               \
+    " (SELECT sg.signal_id FROM signals sg WHERE sg.received_at < ?1 AND (sg.signal_id IN"         \
+    " (SELECT signal_id FROM signal_archive) OR sg.child_id IN"                                    \
+    " (SELECT child_id FROM cases WHERE status = 'new')))"
+static const char SQL_OLD_VERSIONS[] =
+    "DELETE FROM observations WHERE" CST_VERSIONS_WHERE("sg.signal_id IN" OLD_UNLINKED);
+static const char SQL_OLD_UNLINKED[] = "DELETE FROM signals WHERE signal_id IN" OLD_UNLINKED;
 static const char SQL_EMPTY_NEW_CASES[] =
     "DELETE FROM cases WHERE status = 'new' AND NOT EXISTS"
-    " (SELECT 1 FROM observations o WHERE o.child_id = cases.child_id)";
+    " (SELECT 1 FROM signals sg WHERE sg.child_id = cases.child_id)";
 static const char SQL_CLOSED_READS[] =
     "DELETE FROM advice_reads WHERE advice_id IN (SELECT a.id FROM advice a JOIN cases c"
     " ON c.child_id = a.child_id WHERE c.status = 'closed' AND c.closed_at < ?1)";
 static const char SQL_CLOSED_ADVICE[] =
     "DELETE FROM advice WHERE child_id IN (SELECT child_id FROM cases"
     " WHERE status = 'closed' AND closed_at < ?1)";
+static const char SQL_CLOSED_VERSIONS[] = "DELETE FROM observations WHERE" CST_VERSIONS_WHERE(
+    "sg.child_id IN (SELECT child_id FROM cases WHERE status = 'closed' AND closed_at < ?1)");
 static const char SQL_CLOSED_SIGNALS[] =
-    "DELETE FROM observations WHERE child_id IN (SELECT child_id FROM cases"
+    "DELETE FROM signals WHERE child_id IN (SELECT child_id FROM cases"
     " WHERE status = 'closed' AND closed_at < ?1)";
 static const char SQL_CLOSED_CASES[] =
     "DELETE FROM cases WHERE status = 'closed' AND closed_at < ?1";
@@ -58,6 +67,8 @@ vp_result cstore_purge(struct cstore *st, int64_t now_ms, int64_t signal_days, i
         return VP_ERR_INVALID;
     res = cst_begin(c);
     if (!res)
+        res = run(c, SQL_OLD_VERSIONS, sig_cut, NULL);
+    if (!res)
         res = run(c, SQL_OLD_UNLINKED, sig_cut, &n.signals);
     if (!res)
         res = run(c, SQL_EMPTY_NEW_CASES, -1, NULL);
@@ -65,6 +76,8 @@ vp_result cstore_purge(struct cstore *st, int64_t now_ms, int64_t signal_days, i
         res = run(c, SQL_CLOSED_READS, case_cut, NULL);
     if (!res)
         res = run(c, SQL_CLOSED_ADVICE, case_cut, NULL);
+    if (!res)
+        res = run(c, SQL_CLOSED_VERSIONS, case_cut, NULL);
     if (!res)
         res = run(c, SQL_CLOSED_SIGNALS, case_cut, &n.signals);
     if (!res)

@@ -1,8 +1,9 @@
 /*
  * cstore_view.c - what a coach reads: the child view (the one place that
- * applies the consent rule), signal and case lists, the dossier.
+ * applies the consent rule), signal and case lists, the dossier. Signals
+ * and their counts are read as cstore_signal.h defines them.
  */
-#include "cstore_int.h"
+#include "cstore_signal.h"
 #include "vp_str.h"
 #include "vp_time.h"
 #include <string.h>
@@ -95,39 +96,16 @@ static void put_time(json_t *o, const char *key, sqlite3_stmt *s, int col)
     " WHERE coach_id = ?1)) AND (?2 IS NULL OR c.location_id = ?2)"                                \
     " AND (?3 IS NULL OR c.child_id = ?3) AND (?4 IS NULL OR COALESCE(k.status, 'new') = ?4)"
 static const char SQL_SIGNALS[] =
-    "SELECT " CHILD_COLS ", o.id, o.signals, o.level, o.frequency, o.situation, o.note,"
-    " o.parents_informed, o.consultation, o.retracted, COALESCE(o.corrects, ''), o.device_time,"
-    " o.received_at, COALESCE(k.status, 'new') FROM observations o"
-    " JOIN children c ON c.child_id = o.child_id" CHILD_JOINS " WHERE" SCOPE
-    " AND o.level >= ?5 AND o.received_at >= ?6 ORDER BY o.received_at DESC, o.id DESC LIMIT ?7";
+    "SELECT " CHILD_COLS "," CST_SIGNAL_COLS ", COALESCE(k.status, 'new') FROM" CST_SIGNAL_FROM
+    " JOIN children c ON c.child_id = sg.child_id" CHILD_JOINS " WHERE" SCOPE
+    " AND o.level >= ?5 AND sg.first_received_at >= ?6"
+    " ORDER BY sg.first_received_at DESC, sg.signal_id DESC LIMIT ?7";
 
-static json_t *signal_row(sqlite3_stmt *s, int64_t now_ms)
+static json_t *signal_row(sqlite3_stmt *s, int64_t now_ms, struct cst_notes *notes)
 {
-    const int k = CHILD_NCOLS;
-    json_t *o = json_object(), *codes = json_array();
-    char sigs[VP_MAX_SIGNALS * VP_CODE_LEN + 1];
-    json_object_set_new(o, "id", json_string(cst_col(s, k)));
+    json_t *o = cst_signal_json(s, CHILD_NCOLS, notes);
     put_child(o, s, 0, now_ms);
-    vp_strlcpy(sigs, cst_col(s, k + 1), sizeof(sigs));
-    for (char *p = sigs; *p;) {
-        char *comma = strchr(p, ',');
-        if (comma)
-            *comma = '\0';
-        json_array_append_new(codes, json_string(p));
-        p = comma ? comma + 1 : p + strlen(p);
-    }
-    json_object_set_new(o, "signals", codes);
-    json_object_set_new(o, "level", json_integer(cst_col_int(s, k + 2)));
-    json_object_set_new(o, "frequency", json_string(cst_col(s, k + 3)));
-    json_object_set_new(o, "situation", json_string(cst_col(s, k + 4)));
-    json_object_set_new(o, "note", json_string(cst_col(s, k + 5)));
-    json_object_set_new(o, "parents_informed", json_boolean(cst_col_int(s, k + 6)));
-    json_object_set_new(o, "consultation", json_string(cst_col(s, k + 7)));
-    json_object_set_new(o, "retracted", json_boolean(cst_col_int(s, k + 8)));
-    json_object_set_new(o, "corrects", json_string(cst_col(s, k + 9)));
-    put_time(o, "device_time", s, k + 10);
-    put_time(o, "received_at", s, k + 11);
-    json_object_set_new(o, "case_status", json_string(cst_col(s, k + 12)));
+    json_object_set_new(o, "case_status", json_string(cst_col(s, CHILD_NCOLS + CST_SIGNAL_NCOLS)));
     return o;
 }
 
@@ -144,10 +122,11 @@ static void bind_filter(sqlite3_stmt *s, const char *coach_id, const struct csto
 
 static vp_result list(struct cstore *st, const char *sql, const char *coach_id,
                       const struct cstore_filter *f, int64_t now_ms, json_t **out,
-                      json_t *(*row)(sqlite3_stmt *, int64_t))
+                      json_t *(*row)(sqlite3_stmt *, int64_t, struct cst_notes *))
 {
     vp_result res;
     struct cconn *c = cst_conn(st, &res);
+    struct cst_notes *notes;
     sqlite3_stmt *s;
     int rc;
     if (!c)
@@ -162,11 +141,13 @@ static vp_result list(struct cstore *st, const char *sql, const char *coach_id,
             return VP_ERR_REFUSED;
     }
     *out = json_array();
+    notes = cst_notes_new(c);
     s = cst_prep(c, sql);
     bind_filter(s, coach_id, f);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        json_array_append_new(*out, row(s, now_ms));
+        json_array_append_new(*out, row(s, now_ms, notes));
     sqlite3_reset(s);
+    cst_notes_free(notes);
     if (rc != SQLITE_DONE) {
         json_decref(*out);
         *out = NULL;
@@ -185,20 +166,24 @@ vp_result cstore_signals_list(struct cstore *st, const char *coach_id,
 
 #define CASE_COLS                                                                                  \
     "k.status, k.consent, k.parent_talk, k.consultation, k.referred_to, k.closed_reason,"          \
-    " k.next_action, k.next_action_owner, k.next_action_due, k.follow_up_date,"                    \
-    " k.first_signal_at, k.last_signal_at, k.parent_talk_at, k.consultation_at, k.referral_at,"    \
-    " k.support_at, k.closed_at, k.consent_at, k.updated_at,"                                      \
-    " (SELECT COUNT(*) FROM observations o WHERE o.child_id = k.child_id AND o.retracted = 0),"    \
-    " (SELECT MAX(level) FROM observations o WHERE o.child_id = k.child_id AND o.retracted = 0)"
+    " k.next_action, k.next_action_owner, k.next_action_due, "                                     \
+    "k.follow_up_date," CST_CHILD_FIRST_SIGNAL("k.child_id") "," CST_CHILD_LAST_SIGNAL(            \
+        "k.child_id") ","                                                                          \
+                      " k.parent_talk_at, k.consultation_at, k.referral_at,"                       \
+                      " k.support_at, k.closed_at, k.consent_at, k.updated_at," CST_CHILD_SIGNALS( \
+                          "k.child_id") "," CST_CHILD_MAX_LEVEL("k.child_id")
+/* A case is in the period when its last signal is (cases without a live
+ * signal only when there is no period). */
 static const char SQL_CASES[] =
     "SELECT " CHILD_COLS ", " CASE_COLS " FROM cases k JOIN children c ON c.child_id = k.child_id"
     " JOIN locations l ON l.id = c.location_id LEFT JOIN groups g ON g.group_id = c.group_id"
-    " WHERE" SCOPE " AND ?5 >= 0 AND k.last_signal_at >= ?6"
-    " ORDER BY k.last_signal_at DESC LIMIT ?7";
+    " WHERE" SCOPE " AND ?5 >= 0 AND (?6 = 0 OR" CST_CHILD_LAST_SIGNAL(
+        "k.child_id") " >= ?6)"
+                      " ORDER BY" CST_CHILD_LAST_SIGNAL("k.child_id") " DESC, k.child_id LIMIT ?7";
 
 static void put_days(json_t *o, const char *key, sqlite3_stmt *s, int from, int to)
 {
-    if (sqlite3_column_type(s, to) == SQLITE_NULL)
+    if (sqlite3_column_type(s, to) == SQLITE_NULL || sqlite3_column_type(s, from) == SQLITE_NULL)
         json_object_set_new(o, key, json_null());
     else
         json_object_set_new(o, key,
@@ -220,7 +205,10 @@ static void put_case(json_t *o, sqlite3_stmt *s, int k)
     for (int i = 0; i < 9; i++)
         put_time(o, times[i], s, k + 10 + i);
     json_object_set_new(o, "signal_count", json_integer(cst_col_int(s, k + 19)));
-    json_object_set_new(o, "max_level", json_integer(cst_col_int(s, k + 20)));
+    json_object_set_new(o, "max_level",
+                        sqlite3_column_type(s, k + 20) == SQLITE_NULL
+                            ? json_integer(0)
+                            : json_integer(cst_col_int(s, k + 20)));
     /* lead times in whole days from the first signal (aggregated elsewhere) */
     put_days(o, "days_to_parent_talk", s, k + 10, k + 12);
     put_days(o, "days_to_consultation", s, k + 10, k + 13);
@@ -228,9 +216,10 @@ static void put_case(json_t *o, sqlite3_stmt *s, int k)
     put_days(o, "days_to_support", s, k + 10, k + 15);
 }
 
-static json_t *case_row(sqlite3_stmt *s, int64_t now_ms)
+static json_t *case_row(sqlite3_stmt *s, int64_t now_ms, struct cst_notes *notes)
 {
     json_t *o = json_object(), *k = json_object();
+    (void)notes;
     put_child(o, s, 0, now_ms);
     put_case(k, s, CHILD_NCOLS);
     json_object_set_new(o, "case", k);
@@ -281,6 +270,24 @@ static json_t *advice_list(struct cconn *c, const char *child_id)
     return a;
 }
 
+/* Each amended signal's earlier versions ("earlier", oldest first). */
+static void add_earlier(struct cconn *c, json_t *signals)
+{
+    struct cst_notes *notes = cst_notes_new(c);
+    size_t i;
+    json_t *sig;
+    json_array_foreach(signals, i, sig)
+    {
+        const char *id = json_string_value(json_object_get(sig, "id"));
+        const char *latest = json_string_value(json_object_get(sig, "version_id"));
+        json_object_set_new(sig, "earlier",
+                            json_is_true(json_object_get(sig, "amended"))
+                                ? cst_signal_earlier(c, id, latest, notes)
+                                : json_array());
+    }
+    cst_notes_free(notes);
+}
+
 vp_result cstore_dossier(struct cstore *st, const char *coach_id, const char *child_id,
                          const char *ip, int64_t now_ms, json_t **out)
 {
@@ -306,6 +313,7 @@ vp_result cstore_dossier(struct cstore *st, const char *coach_id, const char *ch
         json_decref(signals);
         return res;
     }
+    add_earlier(c, signals);
     *out = json_object();
     json_object_set_new(*out, "child", cst_child_view(c, child_id, now_ms));
     json_object_set_new(*out, "case", cst_case_json(c, child_id));

@@ -30,7 +30,7 @@ static void sqlf(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(sql, sizeof(sql), fmt, ap);
     va_end(ap);
-    ctu_db_exec(dir, sql);
+    CHECK_INT_EQ(ctu_db_exec(dir, sql), 0);
 }
 
 static int64_t count(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -84,8 +84,11 @@ static void test_purge_removes_old_unlinked_signals_and_closed_files_only(void)
     /* age everything but the recent signal 400 days; close case 3 800 days ago */
     sqlf("UPDATE observations SET received_at = received_at - 400 * %lld WHERE id <> '%s'", day,
          recent);
-    sqlf("INSERT INTO console_archive(observation_id, coach_id, reason, archived_at)"
-         " SELECT id, 'x', 'no_follow_up', 0 FROM observations WHERE id = '%s'",
+    sqlf("UPDATE signals SET received_at = received_at - 400 * %lld,"
+         " first_received_at = first_received_at - 400 * %lld WHERE signal_id <> '%s'",
+         day, day, recent);
+    sqlf("INSERT INTO signal_archive(signal_id, coach_id, reason, archived_at, level, codes)"
+         " VALUES ('%s', 'x', 'no_follow_up', 0, 2, 'TAAL-02')",
          archived);
     sqlf("UPDATE cases SET status = 'reviewing' WHERE child_id = '%s'", kids[2]);
     sqlf("UPDATE cases SET status = 'reviewing' WHERE child_id = '%s'", kids[0]);
@@ -101,6 +104,10 @@ static void test_purge_removes_old_unlinked_signals_and_closed_files_only(void)
     vp_buf_release(&out);
 
     CHECK_INT_EQ(count("SELECT count(*) FROM observations WHERE id = '%s'", archived), 0);
+    CHECK_INT_EQ(count("SELECT count(*) FROM signals WHERE signal_id = '%s'", archived), 0);
+    CHECK_INT_EQ(count("SELECT count(*) FROM signal_archive"), 0);
+    /* exactly-once delivery keeps the record ids */
+    CHECK_INT_EQ(count("SELECT count(*) FROM records WHERE id = '%s'", archived), 1);
     CHECK_INT_EQ(count("SELECT count(*) FROM observations WHERE id = '%s'", untaken), 0);
     CHECK_INT_EQ(count("SELECT count(*) FROM cases WHERE child_id = '%s'", kids[1]), 0);
     CHECK_INT_EQ(count("SELECT count(*) FROM observations WHERE id = '%s'", working), 1);

@@ -59,6 +59,7 @@ export const api = {
   roles: () => request('GET', 'roles'),
   catalog: () => request('GET', 'catalog'),
   inbox: (filter) => request('GET', 'signals', undefined, filter),
+  newCount: () => request('GET', 'signals/count'),
   markSeen: (ids) => request('POST', 'signals/seen', { ids }),
   archive: (id, reason) => request('POST', `signals/${encodeURIComponent(id)}/archive`, { reason }),
   cases: (filter) => request('GET', 'cases', undefined, filter),

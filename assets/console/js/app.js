@@ -42,6 +42,12 @@ export function setInboxCount(n) {
   b.hidden = !n;
 }
 
+// The "Nieuw" count in the navigation, on every page: every signal she has
+// not seen, of any age (the server's one definition).
+export async function refreshInboxCount() {
+  try { setInboxCount((await api.newCount()).new); } catch (e) { if (e.status === 401) throw e; }
+}
+
 function renderShell(active) {
   const top = document.getElementById('top');
   top.hidden = false;
@@ -102,6 +108,7 @@ export async function route() {
   if (!m) { location.hash = '#/inbox'; return; }
   const [r, match] = m;
   renderShell(r.nav);
+  refreshInboxCount().catch(() => {});
   const seq = ++renderSeq;
   const el = main();
   await busy(el, async () => {

@@ -5,7 +5,8 @@ import { t, currentLanguage } from './i18n.js';
 import { state } from './state.js';
 
 const KEY = 'vp.filter';
-const DEFAULTS = { location: '', domain: '', level: '', status: 'open', days: '30', view: 'new' };
+// Nieuw holds every unseen signal: no case status is left out by default.
+const DEFAULTS = { location: '', domain: '', level: '', status: '', days: '30', view: 'new', order: 'urgency' };
 
 export const STATUSES = ['new', 'reviewing', 'more_info', 'advised', 'follow_up', 'referred', 'waiting', 'support_started', 'closed'];
 
@@ -21,7 +22,7 @@ export function resetFilter() { setFilter(DEFAULTS); return { ...DEFAULTS }; }
 
 // The query parameters for the API (empty values left out by api.js).
 export function params(f, extra) {
-  return { location: f.location, domain: f.domain, level: f.level, status: f.status, days: f.days, view: f.view, ...extra };
+  return { location: f.location, domain: f.domain, level: f.level, status: f.status, days: f.days, view: f.view, order: f.order, ...extra };
 }
 
 // The four selects (level, domain, case status, period); onchange gets the new filter.

@@ -132,8 +132,8 @@ export const steps = [
     const ids = w.mine.map((r) => r.id);
     eq((await pageApi(w.page, 'POST', '/api/console/signals/seen', { ids })).status, 200, 'mark seen');
     eq((await pageApi(w.page, 'POST', `/api/console/signals/${ids[0]}/archive`, { reason: 'other' })).status, 200, 'archive');
-    const marks = () => sql(w.dir, `SELECT (SELECT COUNT(*) FROM console_seen WHERE observation_id IN (${ids.map((i) => `'${i}'`).join(',')}))
-      + (SELECT COUNT(*) FROM console_archive WHERE observation_id IN (${ids.map((i) => `'${i}'`).join(',')}));`);
+    const marks = () => sql(w.dir, `SELECT (SELECT COUNT(*) FROM signal_seen WHERE signal_id IN (${ids.map((i) => `'${i}'`).join(',')}))
+      + (SELECT COUNT(*) FROM signal_archive WHERE signal_id IN (${ids.map((i) => `'${i}'`).join(',')}));`);
     eq(marks(), String(ids.length + 1), 'seen and archive marks before');
     await w.page.click('[data-action=erase]');
     await w.page.waitForSelector('dialog[open] [data-action=erase-next]');

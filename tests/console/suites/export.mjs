@@ -40,10 +40,11 @@ export const steps = [
       for (const e of edits.slice(0, i % 5)) eq((await pageApi(w.page, 'POST', `/api/console/children/${kids[i]}/case`, e)).status, 200, 'case step');
       if (i % 7 === 3) await pageApi(w.page, 'POST', `/api/console/children/${kids[i]}/case`, { next_action: 'Gesprek met ouders plannen', next_action_due: '2026-01-15' });
     }
-    // test-only time travel: receive times spread over 12 weeks, first signals earlier
+    // test-only time travel: receive times spread over 12 weeks (a case's
+    // first signal is its earliest live signal: docs/console.md)
     sql(w.dir, `UPDATE observations SET received_at = received_at - (abs(random()) % ${76 * DAY});
-      UPDATE cases SET first_signal_at = (SELECT MIN(received_at) FROM observations o WHERE o.child_id = cases.child_id) - (abs(random()) % ${120 * DAY}),
-        last_signal_at = (SELECT MAX(received_at) FROM observations o WHERE o.child_id = cases.child_id);`);
+      UPDATE signals SET first_received_at = (SELECT received_at FROM observations o WHERE o.id = signals.latest_id),
+        received_at = (SELECT received_at FROM observations o WHERE o.id = signals.latest_id);`);
   }],
   ['Overzicht shows aggregated charts only', async (w) => {
     await w.page.click('#nav a[data-nav=overview]');

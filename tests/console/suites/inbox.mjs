@@ -61,14 +61,20 @@ export const steps = [
     eq(await rowsShown(w.page), [child], 'children with status meer info nodig');
     await choose(w.page, 'status', 'open');
   }],
-  ['filter by period', async (w) => {
+  ['filter by period (not in Nieuw: it holds unseen signals of any age)', async (w) => {
     const child = w.pushed[1].record.child_id;
-    sql(w.dir, `UPDATE observations SET received_at = received_at - ${40 * DAY} WHERE child_id = '${child}';`);
+    sql(w.dir, `UPDATE observations SET received_at = received_at - ${40 * DAY} WHERE child_id = '${child}';
+      UPDATE signals SET first_received_at = first_received_at - ${40 * DAY}, received_at = received_at - ${40 * DAY} WHERE child_id = '${child}';`);
     await choose(w.page, 'days', '30');
-    check(!(await rowsShown(w.page)).includes(child), 'a child whose signals are 40 days old is outside the last 30 days');
+    check((await rowsShown(w.page)).includes(child), 'an unseen child whose signals are 40 days old is still in Nieuw');
+    await w.page.click('[data-view=all]');
+    await settle(w.page);
+    check(!(await rowsShown(w.page)).includes(child), 'in Alle, a child whose signals are 40 days old is outside the last 30 days');
     await choose(w.page, 'days', '');
     check((await rowsShown(w.page)).includes(child), 'and inside "altijd"');
     await choose(w.page, 'days', '30');
+    await w.page.click('[data-view=new]');
+    await settle(w.page);
   }],
   ['Gezien takes a child\'s signals out of Nieuw', async (w) => {
     const before = Number(await w.page.textContent('#nav-count'));

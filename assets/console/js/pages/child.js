@@ -1,6 +1,7 @@
 // child.js - Kind: one child's route. Pseudonym code (a first name only with
 // recorded consent: the server leaves it out otherwise), age, group,
-// location; the timeline of signals and advice; the case (status flow,
+// location; the timeline of signals (each once, as its latest version, with
+// "aangepast" and the earlier versions on request) and advice; the case (status flow,
 // consent, parent conversation, consultation, next action); advice back to
 // the tablets; inzage and erasure.
 import { h, clear, select, field } from '../dom.js';
@@ -26,30 +27,60 @@ function route(status) {
     h('li', { class: [i < at ? 'done' : null, i === at ? 'now' : null], 'aria-current': i === at ? 'step' : null }, statusLabel(s))));
 }
 
-function signalEntry(s, onChanged) {
-  const dom = domainOf(s.signals[0]);
+// What one version says: codes with labels, extras, the note (as the server
+// rendered it: no child's first name without consent).
+function versionBody(v) {
   const extras = [
-    s.frequency ? t(`frequency.${s.frequency}`) : null,
-    s.situation ? t(`situation.${s.situation}`) : null,
-    s.parents_informed ? t('signal.parents_informed') : null,
-    s.consultation && s.consultation !== 'none' ? t(`consultation.${s.consultation}`) : null,
+    v.frequency ? t(`frequency.${v.frequency}`) : null,
+    v.situation ? t(`situation.${v.situation}`) : null,
+    v.parents_informed ? t('signal.parents_informed') : null,
+    v.consultation && v.consultation !== 'none' ? t(`consultation.${v.consultation}`) : null,
   ].filter(Boolean);
-  const act = async (fn, ok) => { try { await fn(); toast(ok); onChanged(); } catch (e) { toast(errorText(e), 'error'); } };
-  return h('li', { class: ['tl-item', 'tl-signal', dom ? `dom-${dom.code}` : null, s.retracted ? 'retracted' : null], 'data-signal': s.id },
-    h('div', { class: 'tl-head' },
-      h('span', { class: 'tl-kind' }, s.retracted ? t('signal.retracted') : s.corrects ? t('signal.correction') : t('signal.signal')),
-      s.retracted ? null : level(s.level),
-      s.archived ? h('span', { class: 'tag' }, t(`archive.reason.${s.archived}`)) : null,
-      s.seen === false && !s.archived ? h('span', { class: 'tag tag-new' }, t('signal.new')) : null),
-    s.signals.length ? h('ul', { class: 'tl-codes' }, s.signals.map((c) =>
+  return [
+    v.signals.length ? h('ul', { class: 'tl-codes' }, v.signals.map((c) =>
       h('li', {}, h('span', { class: 'code' }, c), ' ', signalLabel(c)))) : null,
     extras.length ? h('p', { class: 'tl-extras' }, extras.join(' · ')) : null,
-    s.note ? h('blockquote', { class: 'tl-note' }, s.note) : null,
+    v.note ? h('blockquote', { class: 'tl-note' }, v.note) : null,
+  ];
+}
+
+// The earlier versions of an amended signal, behind a button.
+function earlierVersions(s) {
+  const earlier = s.earlier || [];
+  if (!earlier.length) return null;
+  const list = h('ol', { class: 'tl-versions', hidden: true }, earlier.map((v, i) =>
+    h('li', { class: 'tl-version', 'data-version': v.version_id },
+      h('div', { class: 'tl-head' }, h('span', { class: 'tl-kind' }, t('signal.version', { n: i + 1 })), level(v.level)),
+      versionBody(v),
+      h('p', { class: 'tl-meta' }, t('signal.by', { name: v.staff || t('signal.unknown_staff') }), ' · ',
+        t('signal.received', { time: stamp(v.received_at) })))));
+  const label = tn('signal.earlier', earlier.length);
+  const btn = h('button', { class: 'link', type: 'button', 'data-action': 'earlier', 'aria-expanded': 'false', onclick: () => {
+    list.hidden = !list.hidden;
+    btn.setAttribute('aria-expanded', String(!list.hidden));
+    btn.textContent = list.hidden ? label : t('signal.earlier_hide');
+  } }, label);
+  return h('div', { class: 'tl-earlier' }, btn, list);
+}
+
+function signalEntry(s, onChanged) {
+  const dom = domainOf(s.signals[0]);
+  const act = async (fn, ok) => { try { await fn(); toast(ok); onChanged(); } catch (e) { toast(errorText(e), 'error'); } };
+  return h('li', { class: ['tl-item', 'tl-signal', dom ? `dom-${dom.code}` : null], 'data-signal': s.id },
+    h('div', { class: 'tl-head' },
+      h('span', { class: 'tl-kind' }, t('signal.signal')),
+      level(s.level),
+      s.amended ? h('span', { class: 'tag tag-amended', 'data-amended': 'true' }, t('signal.amended')) : null,
+      s.archived ? h('span', { class: 'tag' }, t(`archive.reason.${s.archived}`)) : null,
+      s.seen === false && !s.archived ? h('span', { class: 'tag tag-new' }, t('signal.new')) : null),
+    versionBody(s),
     h('p', { class: 'tl-meta' },
       t('signal.by', { name: s.staff || t('signal.unknown_staff') }), ' · ',
       t('signal.device_time', { time: stamp(s.device_time) }), ' · ',
-      t('signal.received', { time: stamp(s.received_at) })),
-    s.retracted ? null : h('div', { class: 'tl-actions' },
+      t('signal.received', { time: stamp(s.received_at) }),
+      s.amended ? [' · ', t('signal.updated', { time: stamp(s.updated_at) })] : null),
+    earlierVersions(s),
+    h('div', { class: 'tl-actions' },
       s.seen === false ? h('button', { class: 'btn btn-small', type: 'button', 'data-action': 'seen',
         onclick: () => act(() => api.markSeen([s.id]), tn('toast.seen', 1)) }, t('action.seen')) : null,
       s.archived ? h('button', { class: 'btn btn-small btn-quiet', type: 'button', 'data-action': 'unarchive',
@@ -164,7 +195,7 @@ export async function render(main, { id, isCurrent }) {
     ...d.signals.map((s) => ({ at: s.received_at, el: () => signalEntry(s, reload) })),
     ...d.advice.map((a) => ({ at: a.created_at, el: () => adviceEntry(a) })),
   ].sort((a, b) => (a.at < b.at ? 1 : -1));
-  const unseen = d.signals.filter((s) => s.seen === false && !s.retracted).map((s) => s.id);
+  const unseen = d.signals.filter((s) => s.seen === false).map((s) => s.id);
 
   const head = h('section', { class: 'card child-head' },
     h('div', { class: 'child-id' },

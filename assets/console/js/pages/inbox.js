@@ -1,13 +1,15 @@
-// inbox.js - Inbox: new and unseen signals across her locations, newest
-// first, grouped by child; filters; counts per location; mark seen, open the
-// child's case, archive with a reason.
+// inbox.js - Inbox: signals across her locations, grouped by child; "Nieuw"
+// holds every unseen signal of any age; triage order (Grote zorg first, then
+// the oldest) or newest first; filters; counts per location; mark seen, open
+// the child's case, archive with a reason. A signal is one row however often
+// it was amended ("aangepast").
 import { h, clear, select, field } from '../dom.js';
 import { api } from '../api.js';
 import { t, tn } from '../i18n.js';
 import { when, age, signalLabel, childName } from '../format.js';
 import { getFilter, setFilter, resetFilter, filterFields, params } from '../filters.js';
 import { card, empty, errorBox, level, pill, toast, dialog, errorText, replace, busy } from '../ui.js';
-import { setInboxCount } from '../app.js';
+import { refreshInboxCount } from '../app.js';
 
 export const ARCHIVE_REASONS = ['no_follow_up', 'duplicate', 'other'];
 
@@ -23,7 +25,7 @@ export function archiveDialog(count) {
   });
 }
 
-// Groups rows (newest first) by child, keeping the order of each child's newest signal.
+// Groups rows by child, keeping the order of each child's first row (the most urgent).
 function groupByChild(rows) {
   const groups = new Map();
   for (const r of rows) {
@@ -36,6 +38,7 @@ function groupByChild(rows) {
 function signalLine(r) {
   return h('li', { class: r.seen ? 'sig' : 'sig sig-new' },
     h('span', { class: 'sig-label' }, r.signals.map(signalLabel).join(' · ')),
+    r.amended ? h('span', { class: 'tag tag-amended', title: t('signal.updated', { time: when(r.updated_at) }) }, t('signal.amended')) : null,
     h('span', { class: 'sig-meta' }, [r.staff, when(r.received_at)].filter(Boolean).join(' · ')));
 }
 
@@ -56,7 +59,7 @@ export async function render(main, { isCurrent }) {
       return;
     }
     if (!isCurrent()) return;
-    if (f.view === 'new') setInboxCount(data.locations.reduce((a, l) => a + l.count, 0));
+    await refreshInboxCount();
     drawSide(data);
     drawTable(data);
   });
@@ -72,6 +75,8 @@ export async function render(main, { isCurrent }) {
         h('ul', { class: 'locs' }, locBtn('', t('filter.all_locations'), total),
           data.locations.map((l) => locBtn(l.id, l.name, l.count)))),
       card(t('inbox.filter'), filterFields(f, () => reload(), false),
+        field(t('inbox.order'), select({ name: 'order', onchange: (ev) => { setFilter({ ...getFilter(), order: ev.target.value }); reload(); } },
+          [['urgency', t('inbox.order.urgency')], ['newest', t('inbox.order.newest')]], f.order || 'urgency')),
         h('button', { class: 'link', type: 'button', 'data-action': 'reset', onclick: () => { resetFilter(); reload(); } }, t('filter.reset'))));
   };
 
@@ -119,6 +124,7 @@ export async function render(main, { isCurrent }) {
     }
     replace(body, card(null,
       h('div', { class: 'card-head' }, h('h1', { class: 'card-title' }, t('inbox.title')), tabs),
+      f.view === 'new' ? h('p', { class: 'small muted', 'data-hint': 'new-any-age' }, t('inbox.new_any_age')) : null,
       data.more ? h('p', { class: 'notice notice-info' }, t('inbox.truncated')) : null,
       table));
   };
