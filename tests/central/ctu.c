@@ -210,27 +210,7 @@ long ctu_coach(const char *url, const char *method, const char *path, const char
     return out->status;
 }
 
-const char *const ctu_data_tables[] = { "meta",
-                                        "locations",
-                                        "enroll_codes",
-                                        "devices",
-                                        "records",
-                                        "changes",
-                                        "groups",
-                                        "children",
-                                        "erased_children",
-                                        "staff",
-                                        "observations",
-                                        "cases",
-                                        "advice",
-                                        "advice_reads",
-                                        "coaches",
-                                        "coach_locations",
-                                        "console_seen",
-                                        "console_archive",
-                                        "console_admins",
-                                        "catalogs",
-                                        NULL };
+const char *const ctu_volatile_tables[] = { "audit", "sessions", NULL };
 
 static int line_cmp(const void *a, const void *b)
 {
@@ -269,14 +249,34 @@ static int dump_table(sqlite3 *db, const char *table, struct vp_buf *out)
     return 0;
 }
 
-int ctu_db_dump(const char *dir, const char *const tables[], struct vp_buf *out)
+static bool listed(const char *const list[], const char *name)
+{
+    for (size_t i = 0; list && list[i]; i++)
+        if (!strcmp(list[i], name))
+            return true;
+    return false;
+}
+
+int ctu_db_dump(const char *dir, const char *const skip[], struct vp_buf *out)
 {
     sqlite3 *db = db_open(dir, false);
-    int bad = db ? 0 : -1;
-    for (size_t t = 0; !bad && tables[t]; t++)
-        bad = dump_table(db, tables[t], out);
+    sqlite3_stmt *s = NULL;
+    int bad = db ? 0 : -1, tables = 0;
+    if (!bad && sqlite3_prepare_v2(db,
+                                   "SELECT name FROM sqlite_master WHERE type = 'table'"
+                                   " AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                                   -1, &s, NULL) != SQLITE_OK)
+        bad = -1;
+    while (!bad && sqlite3_step(s) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(s, 0);
+        if (!listed(skip, name)) {
+            bad = dump_table(db, name, out);
+            tables++;
+        }
+    }
+    sqlite3_finalize(s);
     sqlite3_close(db);
-    return bad;
+    return bad ? bad : tables > 0 ? 0 : -1;
 }
 
 static void db_text_of(const char *dir, char *out, size_t size, const char *fmt, ...)

@@ -202,11 +202,11 @@ static void walk_one(const struct chttp_route *rt, const char *who, const char *
     struct central_http r;
     const char *found;
     long status;
-    CHECK_INT_EQ(ctu_db_dump(dir, ctu_data_tables, &before), 0);
+    CHECK_INT_EQ(ctu_db_dump(dir, ctu_volatile_tables, &before), 0);
     status = ctu_coach(srv.url, rt->method, path, cookie, csrf, body, &r);
     requests++;
     refusals += status == 403 || status == 404;
-    CHECK_INT_EQ(ctu_db_dump(dir, ctu_data_tables, &after), 0);
+    CHECK_INT_EQ(ctu_db_dump(dir, ctu_volatile_tables, &after), 0);
     if (status == 0 || status >= 500)
         VP_TEST_FAIL_("%s %s as %s: status %ld: %.300s", rt->method, path, who, status,
                       r.body.data ? r.body.data : "");
