@@ -13,6 +13,7 @@
  *  - a new server epoch requeues everything the tablet still holds.
  */
 #include "sync_internal.h"
+#include "vp_fault.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,7 +91,9 @@ static vp_result check_epoch(struct sync_ctx *c, const char *epoch, bool *reset)
         return devstore_outbox_requeue_all(c->store, epoch);
     vp_warn("sync: server epoch changed; requeueing everything this tablet holds");
     *reset = true;
-    return devstore_outbox_requeue_all(c->store, epoch);
+    res = devstore_outbox_requeue_all(c->store, epoch);
+    /* tests: the kiosk dies right after the requeue, before pushing again */
+    return !res && vp_fault("sync_die_after_requeue") ? VP_ERR_NETWORK : res;
 }
 
 /* Sends one batch. *again is set when the loop should go on. */
@@ -105,6 +108,10 @@ static vp_result push_batch(struct sync_ctx *c, size_t limit, size_t *next_limit
     res = devstore_batch_take(c->store, limit, SYNC_BATCH_BYTES, &b);
     if (res || b.count == 0)
         return res;
+    if (vp_fault("sync_die_after_freeze")) { /* tests: frozen, never sent */
+        devstore_batch_release(&b);
+        return VP_ERR_NETWORK;
+    }
     http_response_init(&resp);
     url = sync_url(c->device.server_url, "/api/v1/sync/push");
     res = http_request(c->http, "POST", url, c->device.token, b.body, b.body_len, &resp);
@@ -113,6 +120,8 @@ static vp_result push_batch(struct sync_ctx *c, size_t limit, size_t *next_limit
     rep->bytes_up += resp.bytes_sent;
     rep->bytes_down += resp.bytes_received;
     c->retry_after_s = resp.retry_after_s;
+    if (!res && vp_fault("sync_die_before_apply")) /* tests: answered, never applied */
+        res = VP_ERR_NETWORK;
     if (!res && resp.status == 200) {
         struct vp_push_answer ans;
         struct dev_push_result *results = NULL;

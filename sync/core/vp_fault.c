@@ -15,9 +15,8 @@ static struct point {
 static int npoints = -1;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void load(void)
+static void load(const char *env)
 {
-    const char *env = getenv("VP_FAULT");
     npoints = 0;
     while (env && *env && npoints < MAX_POINTS) {
         const char *end = strchr(env, ',');
@@ -49,7 +48,7 @@ bool vp_fault(const char *name)
     bool fire = false;
     pthread_mutex_lock(&lock);
     if (npoints < 0)
-        load();
+        load(getenv("VP_FAULT"));
     for (int i = 0; i < npoints; i++) {
         if (strcmp(points[i].name, name) != 0)
             continue;
@@ -58,5 +57,12 @@ bool vp_fault(const char *name)
     }
     pthread_mutex_unlock(&lock);
     return fire;
+}
+
+void vp_fault_set(const char *spec)
+{
+    pthread_mutex_lock(&lock);
+    load(spec);
+    pthread_mutex_unlock(&lock);
 }
 #endif

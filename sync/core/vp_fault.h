@@ -14,6 +14,10 @@
 
 #ifdef VP_FAULT_HOOKS
 bool vp_fault(const char *name);
+/* Replaces this process's points by spec (the VP_FAULT syntax; NULL or ""
+ * for none), hit counts starting again: for tests that drive faults
+ * in-process, step by step. */
+void vp_fault_set(const char *spec);
 #else
 #define vp_fault(name) ((void)(name), false)
 #endif

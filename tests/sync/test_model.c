@@ -30,6 +30,7 @@
 #include "model.h"
 #include "sync_client.h"
 #include "vp_core.h"
+#include "vp_fault.h"
 #include "vp_test.h"
 #include "world.h"
 #include <sqlite3.h>
@@ -81,6 +82,7 @@ struct seed {
     char current[VP_UUID_LEN]; /* the signal on screen, "" if none */
     char backups[MAX_BACKUPS][512];
     int nbackups;
+    bool restored; /* the centre was restored and the tablet has not synced since */
     char hist[HIST_MAX]; /* the history so far, for a failure report */
     size_t hlen;
 };
@@ -344,6 +346,21 @@ static int act_sync(struct seed *s, enum fp_mode mode, bool sync_now)
     return 0;
 }
 
+/* kill -9 of the kiosk in the middle of a sync round (right after it froze a
+ * batch, after the centre answered but before the answer was applied, or
+ * right after it requeued everything for a new epoch), then it starts again */
+static int act_kill(struct seed *s);
+static int act_die_in_sync(struct seed *s, const char *point)
+{
+    struct sync_report rep;
+    note_step(s, "die in sync at", point);
+    faultproxy_set_mode(s->w->proxy, FP_PASS);
+    vp_fault_set(point);
+    sync_round(s->path, &rep);
+    vp_fault_set(NULL);
+    return act_kill(s);
+}
+
 /* kill -9 of the kiosk between two of its transactions; it starts again and
  * settles what it left unsettled (as kiosk_loop.c does at start-up) */
 static int act_kill(struct seed *s)
@@ -391,12 +408,22 @@ static int act_restore(struct seed *s)
     world_central_stop(s->w);
     if (world_central_cmd(s->w, argv) != 0 || world_central_start(s->w, NULL) != 0)
         return -1;
+    s->restored = true;
     return coach_login(s->w);
 }
 
 static int step(struct seed *s)
 {
+    static const char *const die_points[] = { "sync_die_after_freeze", "sync_die_before_apply",
+                                              "sync_die_after_requeue" };
     unsigned r = below(&s->rng, 100);
+    /* the first sync after a restore: half the time the kiosk dies just
+     * after it noticed the new epoch and requeued, before it pushed again */
+    if (s->restored && r >= 66 && r < 89) {
+        s->restored = false;
+        if (below(&s->rng, 2) == 0)
+            return act_die_in_sync(s, die_points[2]);
+    }
     if (r < 18)
         return act_save(s);
     if (r < 36)
@@ -425,8 +452,10 @@ static int step(struct seed *s)
         return act_sync(s, FP_RESET, false);
     if (r < 89)
         return act_sync(s, FP_DROP_ANSWER, false);
-    if (r < 93)
+    if (r < 91)
         return act_kill(s);
+    if (r < 93)
+        return act_die_in_sync(s, die_points[below(&s->rng, 3)]);
     if (r < 97)
         return act_backup(s);
     return act_restore(s);
