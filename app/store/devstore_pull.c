@@ -141,6 +141,9 @@ static vp_result apply_one(struct devstore *s, const struct vp_change *c)
     case VP_CHG_CASE: return apply_case(s, &c->u.kase);
     case VP_CHG_SETTINGS: return apply_settings(s, &c->u.settings);
     case VP_CHG_ERASE: return apply_erase(s, c->u.erase_child_id);
+    case VP_CHG_DEVICE: /* the coach named a tablet: this one takes its own name */
+        return ds_exec(s, "UPDATE device SET device_name = ?2 WHERE id = 1 AND device_id = ?1",
+                       "ss", c->u.device.device_id, c->u.device.name);
     case VP_CHG_CATALOG:
         return c->u.catalog.json
                    ? devstore_catalog_replace(s, c->u.catalog.json, c->u.catalog.version)

@@ -135,7 +135,6 @@ json_t *chttp_body_json(struct chttp_req *req, struct chttp_resp *resp)
     return js;
 }
 
-
 /* ---- bodies ---- */
 
 vp_result chttp_gunzip(const char *data, size_t len, struct vp_buf *out)

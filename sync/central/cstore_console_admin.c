@@ -51,13 +51,16 @@ static vp_result rows_done(struct cconn *c, int rc, json_t **out)
 static const char SQL_LOCATIONS[] =
     "SELECT l.id, l.name, l.org,"
     " (SELECT COUNT(*) FROM devices d WHERE d.location_id = l.id AND d.revoked_at IS NULL),"
-    " (SELECT COUNT(*) FROM children c WHERE c.location_id = l.id AND c.archived = 0),"
-    CST_LOCATION_SIGNALS("l.id") ","
-    " (SELECT COUNT(*) FROM enroll_codes e WHERE e.location_id = l.id AND e.used_at IS NULL"
-    "  AND e.expires_at > ?1),"
-    " (SELECT COUNT(*) FROM coach_locations cl WHERE cl.location_id = l.id)"
-    " FROM locations l JOIN coach_locations me ON me.location_id = l.id AND me.coach_id = ?2"
-    " ORDER BY l.name";
+    " (SELECT COUNT(*) FROM children c WHERE c.location_id = l.id AND c.archived = "
+    "0)," CST_LOCATION_SIGNALS(
+        "l.id") ","
+                " (SELECT COUNT(*) FROM enroll_codes e WHERE e.location_id = l.id AND e.used_at IS "
+                "NULL"
+                "  AND e.expires_at > ?1),"
+                " (SELECT COUNT(*) FROM coach_locations cl WHERE cl.location_id = l.id)"
+                " FROM locations l JOIN coach_locations me ON me.location_id = l.id AND "
+                "me.coach_id = ?2"
+                " ORDER BY l.name";
 
 vp_result cstore_console_locations(struct cstore *st, const char *coach_id, int64_t now_ms,
                                    json_t **out)
@@ -327,7 +330,7 @@ vp_result cstore_console_coach_set(struct cstore *st, const char *coach_id, cons
     if ((res = cst_begin(c)) != VP_OK)
         return res;
     vp_snprintf(detail, sizeof(detail), "coach=%s locations=%zu admin=%s", target, nloc,
-             admin ? "yes" : "no");
+                admin ? "yes" : "no");
     if (!(res = cst_coach_may_manage(c, coach_id, target)) &&
         !(res = grantable(c, coach_id, locations, nloc)) &&
         !(res = coach_apply(c, target, locations, nloc, admin)))

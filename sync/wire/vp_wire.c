@@ -23,9 +23,9 @@ static const char *const case_statuses[VP_CASE_STATUS_COUNT + 1] = {
     "new",      "reviewing", "more_info",       "advised", "follow_up",
     "referred", "waiting",   "support_started", "closed",  NULL
 };
-static const char *const change_types[VP_CHG_TYPE_COUNT + 1] = { "group",    "child", "staff",
-                                                                 "advice",   "case",  "catalog",
-                                                                 "settings", "erase", NULL };
+static const char *const change_types[VP_CHG_TYPE_COUNT + 1] = {
+    "group", "child", "staff", "advice", "case", "catalog", "settings", "erase", "device", NULL
+};
 
 static int index_of(const char *const list[], const char *s)
 {
@@ -614,10 +614,24 @@ json_t *vp_change_to_json(const struct vp_change *c)
         json_object_set_new(o, "type", json_string("erase"));
         json_object_set_new(o, "child_id", json_string(c->u.erase_child_id));
         break;
+    case VP_CHG_DEVICE:
+        o = json_object();
+        json_object_set_new(o, "type", json_string("device"));
+        json_object_set_new(o, "device_id", json_string(c->u.device.device_id));
+        json_object_set_new(o, "name", json_string(c->u.device.name));
+        break;
     default: return json_null();
     }
     json_object_set_new(o, "seq", json_integer(c->seq));
     return o;
+}
+
+static bool parse_device_name(json_t *js, struct vp_device_name *d, struct vp_json_err *err)
+{
+    static const char *const keys[] = { "type", "seq", "device_id", "name", NULL };
+    return vp_json_only_keys(js, keys, err) &&
+           copy_uuid(js, "device_id", true, false, d->device_id, err) &&
+           copy_text(js, "name", true, VP_NAME_MAX_CHARS, true, d->name, sizeof(d->name), err);
 }
 
 /* Entity changes reuse the record validators; "seq" is not a record field. */
@@ -715,6 +729,7 @@ bool vp_change_from_json(json_t *js, struct vp_change *out, struct vp_json_err *
     case VP_CHG_CASE: return parse_case(js, &out->u.kase, err);
     case VP_CHG_SETTINGS: return parse_settings(js, &out->u.settings, err);
     case VP_CHG_ERASE: return copy_uuid(js, "child_id", true, false, out->u.erase_child_id, err);
+    case VP_CHG_DEVICE: return parse_device_name(js, &out->u.device, err);
     case VP_CHG_CATALOG: {
         json_t *cat = json_object_get(js, "catalog");
         struct vp_catalog parsed;

@@ -196,6 +196,7 @@ enum vp_change_type {
     VP_CHG_CATALOG,
     VP_CHG_SETTINGS,
     VP_CHG_ERASE,
+    VP_CHG_DEVICE, /* protocol 2: a tablet's name as the console set it */
     VP_CHG_TYPE_COUNT
 };
 
@@ -241,6 +242,13 @@ struct vp_settings {
     int64_t retention_days;
 };
 
+/* A tablet's name, set by the coach in the console: the tablet whose id it
+ * is takes it (the console's name wins over the one typed at enrolment). */
+struct vp_device_name {
+    char device_id[VP_UUID_LEN];
+    char name[VP_TEXT_BYTES(VP_NAME_MAX_CHARS)];
+};
+
 /* A change as the device sees it. Catalog changes carry their JSON text
  * (catalog_json, malloc'ed; free with vp_change_release()). */
 struct vp_change {
@@ -254,6 +262,7 @@ struct vp_change {
         struct vp_case kase;
         struct vp_settings settings;
         char erase_child_id[VP_UUID_LEN];
+        struct vp_device_name device;
         struct {
             int64_t version;
             char *json;

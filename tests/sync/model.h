@@ -21,13 +21,13 @@
 #define MODEL_NOTE_LEN    400
 
 struct model_signal {
-    char id[40];     /* the signal's identity, as the tablet named it at saving */
-    int child;       /* index of the child */
-    int level;       /* 1-3 */
+    char id[40]; /* the signal's identity, as the tablet named it at saving */
+    int child;   /* index of the child */
+    int level;   /* 1-3 */
     char codes[MODEL_MAX_CODES][MODEL_CODE_LEN];
     int ncodes;
-    int frequency;   /* enum vp_frequency */
-    int situation;   /* enum vp_situation */
+    int frequency;             /* enum vp_frequency */
+    int situation;             /* enum vp_situation */
     char note[MODEL_NOTE_LEN]; /* as the person typed it */
     bool undone;
 };

@@ -82,7 +82,7 @@ struct seed {
     char current[VP_UUID_LEN]; /* the signal on screen, "" if none */
     char backups[MAX_BACKUPS][512];
     int nbackups;
-    bool restored; /* the centre was restored and the tablet has not synced since */
+    bool restored;       /* the centre was restored and the tablet has not synced since */
     char hist[HIST_MAX]; /* the history so far, for a failure report */
     size_t hlen;
 };
@@ -90,8 +90,8 @@ struct seed {
 /* Adds "what arg;" to the history printed with a failure. */
 static void note_step(struct seed *s, const char *what, const char *arg)
 {
-    int n = snprintf(s->hist + s->hlen, sizeof(s->hist) - s->hlen, "%s%s%s", what,
-                     arg ? " " : "", arg ? arg : "");
+    int n = snprintf(s->hist + s->hlen, sizeof(s->hist) - s->hlen, "%s%s%s", what, arg ? " " : "",
+                     arg ? arg : "");
     if (n > 0 && s->hlen + (size_t)n < sizeof(s->hist) - 2) {
         s->hlen += (size_t)n;
         s->hist[s->hlen++] = ';';
@@ -482,8 +482,8 @@ static int drain(struct seed *s)
 
 static int fail(struct seed *s, const char *what, const char *detail)
 {
-    fprintf(stderr, "model seed %llu: %s%s%s\n", (unsigned long long)s->n, what,
-            detail ? ": " : "", detail ? detail : "");
+    fprintf(stderr, "model seed %llu: %s%s%s\n", (unsigned long long)s->n, what, detail ? ": " : "",
+            detail ? detail : "");
     return -1;
 }
 
@@ -528,8 +528,7 @@ static int check_tablet(struct seed *s)
                 !same_codes(ms, got, o->nsignals) || ms->frequency != (int)o->frequency ||
                 ms->situation != (int)o->situation || strcmp(ms->note, note) != 0) {
                 free(items);
-                return fail(s, "tablet shows a signal other than the person left it",
-                            o->signal_id);
+                return fail(s, "tablet shows a signal other than the person left it", o->signal_id);
             }
         }
         free(items);
@@ -586,13 +585,11 @@ static int check_centre(struct seed *s)
     json_t *js;
     int total = model_live_count(&s->m, -1), rc = 0;
     /* the inbox, all and Nieuw (nothing was marked seen: every live signal is new) */
-    snprintf(path, sizeof(path), "/api/console/signals?location=%s&view=all&limit=1000",
-             s->loc_id);
+    snprintf(path, sizeof(path), "/api/console/signals?location=%s&view=all&limit=1000", s->loc_id);
     js = coach_json(s->w, "GET", path, NULL);
     rc = js ? check_list(s, "inbox", json_object_get(js, "signals"), -1) : fail(s, "inbox", NULL);
     json_decref(js);
-    snprintf(path, sizeof(path), "/api/console/signals?location=%s&view=new&limit=1000",
-             s->loc_id);
+    snprintf(path, sizeof(path), "/api/console/signals?location=%s&view=new&limit=1000", s->loc_id);
     js = rc ? NULL : coach_json(s->w, "GET", path, NULL);
     if (!rc)
         rc = js ? check_list(s, "Nieuw", json_object_get(js, "signals"), -1)
@@ -628,9 +625,8 @@ static int check_centre(struct seed *s)
             const char *id = json_string_value(json_object_get(el, "child_id"));
             for (int c = 0; !rc && c < NCHILD; c++)
                 if (id && !strcmp(id, s->child[c]) &&
-                    json_integer_value(json_object_get(json_object_get(el, "case"),
-                                                       "signal_count")) !=
-                        model_live_count(&s->m, c))
+                    json_integer_value(json_object_get(
+                        json_object_get(el, "case"), "signal_count")) != model_live_count(&s->m, c))
                     rc = fail(s, "Kinderen: a child's signal count", child_names[c]);
         }
         json_decref(js);
@@ -734,7 +730,8 @@ static void test_every_view_agrees_with_the_model(void)
     for (uint64_t n = first; n < first + seeds && failed < 3; n++)
         failed += run_seed(&w, n, steps) != 0;
     fprintf(stderr, "model: %llu seeds of %d steps in %.1f s, %d failed\n",
-            (unsigned long long)seeds, steps, (double)(vp_mono_ms() - vp_time_offset() - t0) / 1000.0, failed);
+            (unsigned long long)seeds, steps,
+            (double)(vp_mono_ms() - vp_time_offset() - t0) / 1000.0, failed);
     world_close(&w);
     CHECK_INT_EQ(failed, 0);
 }

@@ -297,6 +297,37 @@ static void test_cursor_that_is_not_one_is_refused(void)
     fixture_close(&f);
 }
 
+/* The console names a tablet: that tablet takes the name, the others of its
+ * location keep theirs. */
+static void test_device_name_from_the_console_reaches_only_that_tablet(void)
+{
+    struct fixture f;
+    struct dev_device d;
+    struct vp_change c;
+    CHECK(fixture_open(&f) == 0);
+    CHECK_OK(devstore_device_get(f.s, &d));
+    vp_uuid4(d.device_id);
+    vp_uuid4(d.location_id);
+    vp_strlcpy(d.device_name, "vindplaats-kiosk", sizeof(d.device_name));
+    vp_strlcpy(d.token, "t0k3n", sizeof(d.token));
+    vp_strlcpy(d.server_url, "http://127.0.0.1:1", sizeof(d.server_url));
+    CHECK_OK(devstore_device_enrol(f.s, &d, "E1"));
+    memset(&c, 0, sizeof(c));
+    c.seq = 1;
+    c.type = VP_CHG_DEVICE;
+    vp_uuid4(c.u.device.device_id); /* another tablet of the location */
+    vp_strlcpy(c.u.device.name, "Tablet Vlinders", sizeof(c.u.device.name));
+    CHECK_OK(devstore_apply_changes(f.s, &c, 1, "1"));
+    CHECK_OK(devstore_device_get(f.s, &d));
+    CHECK_STR_EQ(d.device_name, "vindplaats-kiosk");
+    vp_strlcpy(c.u.device.device_id, d.device_id, sizeof(c.u.device.device_id));
+    vp_strlcpy(c.u.device.name, "Tablet Zonnetje \xe2\x82\xac", sizeof(c.u.device.name));
+    CHECK_OK(devstore_apply_changes(f.s, &c, 1, "2"));
+    CHECK_OK(devstore_device_get(f.s, &d));
+    CHECK_STR_EQ(d.device_name, "Tablet Zonnetje \xe2\x82\xac");
+    fixture_close(&f);
+}
+
 int main(void)
 {
     VP_TEST(test_batch_is_frozen_and_resent_unchanged);
@@ -311,5 +342,6 @@ int main(void)
     VP_TEST(test_two_connections_see_each_others_commits);
     VP_TEST(test_integer_cursor_of_an_older_store_carries_over);
     VP_TEST(test_cursor_that_is_not_one_is_refused);
+    VP_TEST(test_device_name_from_the_console_reaches_only_that_tablet);
     return vp_test_done();
 }

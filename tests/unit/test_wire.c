@@ -311,6 +311,31 @@ static void test_changes_round_trip(void)
     vp_change_release(&back);
 }
 
+static void test_device_name_change_round_trips_and_is_strict(void)
+{
+    struct vp_change c, back;
+    struct vp_json_err err = { "", "" };
+    json_t *js;
+    memset(&c, 0, sizeof(c));
+    c.seq = 7;
+    c.type = VP_CHG_DEVICE;
+    vp_uuid4(c.u.device.device_id);
+    vp_strlcpy(c.u.device.name, "Tablet Zo\xc3\xab's groep", sizeof(c.u.device.name));
+    js = vp_change_to_json(&c);
+    CHECK(vp_change_from_json(js, &back, &err));
+    CHECK_STR_EQ(back.u.device.device_id, c.u.device.device_id);
+    CHECK_STR_EQ(back.u.device.name, "Tablet Zo\xc3\xab's groep");
+    /* nothing else rides along, and a name has a length */
+    json_object_set_new(js, "location_id", json_string(c.u.device.device_id));
+    CHECK(!vp_change_from_json(js, &back, NULL));
+    json_object_del(js, "location_id");
+    json_object_set_new(js, "name", json_string("0123456789012345678901234567890123456789X"));
+    CHECK(!vp_change_from_json(js, &back, NULL));
+    json_object_set_new(js, "name", json_string(""));
+    CHECK(!vp_change_from_json(js, &back, NULL));
+    json_decref(js);
+}
+
 int main(void)
 {
     if (vp_core_init() || vp_catalog_load_default(&cat))
@@ -327,6 +352,7 @@ int main(void)
     VP_TEST(test_child_record_validates_birth_month_and_pseudonym);
     VP_TEST(test_record_hash_compares_content);
     VP_TEST(test_changes_round_trip);
+    VP_TEST(test_device_name_change_round_trips_and_is_strict);
     vp_catalog_release(&cat);
     return vp_test_done();
 }
