@@ -7,6 +7,7 @@
 set -u
 src=$1 work=$2 seeds=${3:-200}
 status=0
+mkdir -p "$work" || exit 1
 for bug in 1 2 3; do
     dir="$work/bug$bug"
     if ! cmake -S "$src" -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DVP_TEST_REENABLE_BUG=$bug \
