@@ -375,6 +375,7 @@ static const struct chttp_route console_routes[] = {
     { "POST", "/api/console/children/{id}/erase", CHTTP_COACH, capi_child_erase,
       { PATH(CHILD, "id") } },
     /* the audit log and Beheer (capi_console_admin.c) */
+    { "GET", "/api/console/fleet/quiet", CHTTP_COACH, capi_fleet_quiet, CHTTP_NO_IDS },
     { "GET", "/api/console/audit", CHTTP_COACH, capi_audit_list, CHTTP_NO_IDS },
     { "GET", "/api/console/admin/locations", CHTTP_ADMIN, capi_admin_locations, CHTTP_NO_IDS },
     { "POST", "/api/console/admin/locations", CHTTP_ADMIN, capi_admin_location_add,
@@ -384,6 +385,10 @@ static const struct chttp_route console_routes[] = {
     { "GET", "/api/console/admin/devices", CHTTP_ADMIN, capi_admin_devices, CHTTP_NO_IDS },
     { "POST", "/api/console/admin/devices/{id}/revoke", CHTTP_ADMIN, capi_admin_revoke,
       { PATH(DEVICE, "id") } },
+    { "POST", "/api/console/admin/devices/{id}/name", CHTTP_ADMIN, capi_admin_device_name,
+      { PATH(DEVICE, "id") } },
+    { "POST", "/api/console/admin/locations/{id}/closed", CHTTP_ADMIN,
+      capi_admin_location_closed, { PATH(LOCATION, "id") } },
     { "GET", "/api/console/admin/coaches", CHTTP_ADMIN, capi_admin_coaches, CHTTP_NO_IDS },
     { "POST", "/api/console/admin/coaches", CHTTP_ADMIN, capi_admin_coach_add,
       { BODY(LOCATION, "locations") } },
