@@ -113,6 +113,7 @@ struct chttp_req {
     struct cstore_session session;
     char sid[CSTORE_SID_LEN];
     struct chttp_server *server; /* internal (chttp_defer) */
+    int64_t started_us;          /* internal: when the body was complete (metrics) */
 };
 
 struct chttp_resp {

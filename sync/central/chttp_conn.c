@@ -13,6 +13,7 @@
  */
 #include "capi.h"
 #include "chttp.h"
+#include "cmetrics.h"
 #include "cpwpool.h"
 #include "cwatch.h"
 #include "vp_alloc.h"
@@ -219,7 +220,11 @@ static void resp_init(struct chttp_resp *resp)
 static enum MHD_Result answer(struct chttp_server *srv, struct MHD_Connection *conn,
                               struct chttp_req *req, struct chttp_resp *resp)
 {
-    enum MHD_Result ok = resp->drop ? MHD_NO : queue(srv, conn, resp);
+    enum MHD_Result ok;
+    if (!resp->drop)
+        cmetrics_request(srv->app->metrics, req->route ? req->route->pattern : NULL, req->method,
+                         resp->status, cmetrics_now_us() - req->started_us);
+    ok = resp->drop ? MHD_NO : queue(srv, conn, resp);
     vp_buf_release(&resp->body);
     free(req);
     return ok;
@@ -238,6 +243,7 @@ static enum MHD_Result respond(struct chttp_server *srv, struct MHD_Connection *
     req->method = method;
     req->path = url;
     req->tls = srv->tls;
+    req->started_us = cmetrics_now_us();
     lang = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Language");
     req->lang = lang && !strncasecmp(lang, "en", 2) ? VP_LANG_EN : VP_LANG_NL;
     client_ip(conn, req->ip, sizeof(req->ip), req->addr_key, sizeof(req->addr_key));

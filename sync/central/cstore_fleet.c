@@ -1,6 +1,6 @@
 /*
  * cstore_fleet.c - the health of the tablets: the rule (cfleet_assess()),
- * the Tablets tab, the inbox banner, the counts for /metrics, renaming a
+ * the Tablets tab, the inbox banner, the numbers for /metrics, renaming a
  * tablet and closing a location for the holidays (cstore_fleet.h).
  */
 #include "cstore_console_int.h"
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* ---- the rule ---- */
 
@@ -390,20 +391,41 @@ static void count_one(sqlite3_stmt *s, const struct cfleet_tablet *t, const stru
         acc->quarantined += t->hb.quarantined;
 }
 
-vp_result cstore_fleet_counts(struct cstore *st, const char *app_version, int64_t now_ms,
-                              int64_t counts[CFLEET_NHEALTH], int64_t *quarantined)
+static const char SQL_SIGNALS[] = "SELECT COUNT(*) FROM signals"; /* cstore_signal.h */
+
+static int64_t file_size(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
+}
+
+vp_result cstore_numbers_read(struct cstore *st, const char *app_version, int64_t now_ms,
+                              struct cstore_numbers *out)
 {
     vp_result res;
     struct cconn *c = ccon_conn(st, &res);
     struct cfleet_now now;
-    struct count_acc acc = { counts, 0 };
-    memset(counts, 0, CFLEET_NHEALTH * sizeof(counts[0]));
-    *quarantined = 0;
+    struct count_acc acc;
+    sqlite3_stmt *s;
+    char wal[4096];
+    int rc;
+    memset(out, 0, sizeof(*out));
     if (!c)
         return res;
-    res = fleet_walk(c, NULL, app_version, now_ms, count_one, &acc, &now);
-    *quarantined = acc.quarantined;
-    return res;
+    acc.counts = out->tablets;
+    acc.quarantined = 0;
+    if ((res = fleet_walk(c, NULL, app_version, now_ms, count_one, &acc, &now)) != VP_OK)
+        return res;
+    out->quarantined = acc.quarantined;
+    s = cst_prep(c, SQL_SIGNALS);
+    rc = sqlite3_step(s);
+    out->signals = rc == SQLITE_ROW ? cst_col_int(s, 0) : 0;
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW)
+        return cst_result(c, rc);
+    vp_snprintf(wal, sizeof(wal), "%s-wal", st->path);
+    out->db_bytes = file_size(st->path) + file_size(wal);
+    return VP_OK;
 }
 
 /* ---- changing ---- */

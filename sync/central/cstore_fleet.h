@@ -124,11 +124,15 @@ vp_result cstore_fleet_list(struct cstore *st, const char *coach_id, const char 
  * newest enrolment when none ever succeeded). */
 vp_result cstore_fleet_quiet(struct cstore *st, const char *coach_id, int64_t now_ms, json_t **out);
 
-/* For /metrics: tablets per colour (all locations, revoked included in
- * CFLEET_REVOKED) and the records the tablets hold in quarantine (their
- * last heartbeats, revoked tablets left out). */
-vp_result cstore_fleet_counts(struct cstore *st, const char *app_version, int64_t now_ms,
-                              int64_t counts[CFLEET_NHEALTH], int64_t *quarantined);
+/* What /metrics reads from the store (cmetrics.h). */
+struct cstore_numbers {
+    int64_t signals;                 /* live signals (cstore_signal.h: one per signal) */
+    int64_t tablets[CFLEET_NHEALTH]; /* per colour, all locations, revoked included */
+    int64_t quarantined;             /* records held by tablets (last heartbeats, not revoked) */
+    int64_t db_bytes;                /* central.db and its -wal file */
+};
+vp_result cstore_numbers_read(struct cstore *st, const char *app_version, int64_t now_ms,
+                              struct cstore_numbers *out);
 
 /* ---- changing (admin, within her locations; audited) ---- */
 
