@@ -13,6 +13,7 @@
 #include "vp_str.h"
 #include <pthread.h>
 #include "vp_time.h"
+#include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
 #include <sodium.h>
@@ -101,6 +102,15 @@ static bool read_config(const struct ccli_args *a, struct chttp_config *cfg, cha
     }
     cfg->host = host;
     cfg->insecure_http = a->insecure_http;
+    if (a->trusted_proxy) {
+        unsigned char addr[sizeof(struct in6_addr)];
+        if (inet_pton(AF_INET, a->trusted_proxy, addr) != 1 &&
+            inet_pton(AF_INET6, a->trusted_proxy, addr) != 1) {
+            ccli_say_error("central.usage.proxy", NULL);
+            return false;
+        }
+        cfg->trusted_proxy = a->trusted_proxy;
+    }
     if (a->threads) {
         if (!vp_parse_i64(a->threads, 1, 64, &v)) {
             ccli_say_error("central.usage.threads", NULL);
