@@ -14,6 +14,7 @@
 #include "vp_test.h"
 #include "vp_time.h"
 #include "vp_wire.h"
+#include <pthread.h>
 #include <stdarg.h>
 
 #define DAY    CFLEET_DAY_MS
@@ -381,6 +382,49 @@ static void test_the_consoles_name_reaches_only_that_locations_feed(void)
                  2);
 }
 
+struct rename_job {
+    int i;
+    long status;
+};
+
+static void *rename_one(void *arg)
+{
+    struct rename_job *j = arg;
+    struct central_http r;
+    char path[200], body[100];
+    snprintf(path, sizeof(path), "/api/console/admin/devices/%s/name", w.own_device);
+    snprintf(body, sizeof(body), "{\"name\":\"Gelijktijdig %d é\"}", j->i);
+    j->status = as_y("POST", path, body, &r);
+    central_http_release(&r);
+    return NULL;
+}
+
+/* Eight admins' renames at once: the tablet's row and the one change in its
+ * feed end up with the same name (each rename is one transaction). */
+static void test_renames_at_once_leave_one_name_in_row_and_feed(void)
+{
+    pthread_t t[8];
+    struct rename_job jobs[8];
+    char sql[200], stored[200];
+    json_t *got;
+    for (int i = 0; i < 8; i++) {
+        jobs[i].i = i;
+        jobs[i].status = 0;
+        CHECK(pthread_create(&t[i], NULL, rename_one, &jobs[i]) == 0);
+    }
+    for (int i = 0; i < 8; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < 8; i++)
+        CHECK_INT_EQ(jobs[i].status, 200);
+    snprintf(sql, sizeof(sql), "SELECT name FROM devices WHERE id = '%s'", w.own_device);
+    ctu_db_text(dir, sql, stored, sizeof(stored));
+    CHECK(vp_str_starts_with(stored, "Gelijktijdig "));
+    got = changes_of(w.own_token, "device");
+    CHECK_INT_EQ(json_array_size(got), 1);
+    CHECK_STR_EQ(str(json_array_get(got, 0), "name"), stored);
+    json_decref(got);
+}
+
 static void test_a_bad_name_is_422_and_changes_nothing(void)
 {
     static const char *const bodies[] = {
@@ -539,6 +583,7 @@ int main(void)
     VP_TEST(test_heartbeat_fields_are_shown_on_the_centres_clock);
     VP_TEST(test_a_tablet_not_heard_from_for_8_days_is_red_and_told_to_switch_on);
     VP_TEST(test_the_consoles_name_reaches_only_that_locations_feed);
+    VP_TEST(test_renames_at_once_leave_one_name_in_row_and_feed);
     VP_TEST(test_a_bad_name_is_422_and_changes_nothing);
     VP_TEST(test_another_locations_tablet_or_a_plain_coach_is_refused);
     VP_TEST(test_closed_for_the_holidays_a_quiet_location_is_not_flagged);
