@@ -140,6 +140,9 @@ void cfleet_assess(const struct cfleet_tablet *t, const struct cfleet_now *now,
         out->health = CFLEET_GREEN;
     if (out->health != CFLEET_REVOKED)
         out->advice = advice_of(t, now, out);
+    if (out->health == CFLEET_CLOSED) /* quiet is expected there: nothing to chase */
+        out->advice &= ~(unsigned)(CFLEET_ADVICE_SWITCH_ON | CFLEET_ADVICE_SYNC_FAILING |
+                                   CFLEET_ADVICE_NEVER_SYNCED);
 }
 
 /* ---- reading ---- */

@@ -19,7 +19,9 @@
  * succeeded): up to 3 days green, more than 3 amber, more than 7 red. A
  * tablet of a location marked closed (school holidays) up to and including
  * a date is "closed" until then, whatever its age; a revoked tablet is
- * "revoked". Neither is flagged.
+ * "revoked". Neither is flagged, and a closed one gets no advice about
+ * being quiet (switch it on, sync failing, never synced); other advice
+ * (clock, disk, versions, refused records) stays.
  */
 #ifndef CSTORE_FLEET_H
 #define CSTORE_FLEET_H

@@ -96,11 +96,15 @@ static void test_a_closed_location_and_a_revoked_tablet_are_not_flagged(void)
     cfleet_now_init(&now, NOW, VP_VERSION, 1);
     tablet_with_success(&t, 20 * DAY);
     vp_strlcpy(t.closed_until, now.today, sizeof(t.closed_until)); /* closed up to today */
+    t.last_contact_ms = t.hb_received_ms = t.hb.device_time_ms = NOW - 20 * DAY;
+    t.hb.quarantined = 1;
     cfleet_assess(&t, &now, &st);
     CHECK_INT_EQ(st.health, CFLEET_CLOSED);
+    CHECK_INT_EQ(st.advice, CFLEET_ADVICE_QUARANTINE);                /* not "switch it on" */
     vp_strlcpy(t.closed_until, "2026-01-01", sizeof(t.closed_until)); /* over */
     cfleet_assess(&t, &now, &st);
     CHECK_INT_EQ(st.health, CFLEET_RED);
+    CHECK(st.advice & CFLEET_ADVICE_SWITCH_ON);
     t.revoked_ms = NOW - DAY;
     cfleet_assess(&t, &now, &st);
     CHECK_INT_EQ(st.health, CFLEET_REVOKED);

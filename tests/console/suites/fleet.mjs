@@ -121,6 +121,7 @@ export const steps = [
     await settle(w.page);
     eq(await w.page.getAttribute(loc, 'data-closed'), until, 'closed until');
     check((await w.page.textContent(row(w.dev.red.id))).includes('Locatie dicht'), 'in words');
+    eq(await w.page.$$eval(`${row(w.dev.red.id)} [data-advice]`, (l) => l.map((x) => x.dataset.advice)), ['catalog'], 'no "switch it on" while closed');
     check((await w.page.textContent('main')).includes('1 tablet heeft al meer dan 3 dagen niet gesynchroniseerd'), 'only the amber one is flagged');
     await shot(w.page, 'fleet-closed');
     await w.page.click('#nav a[data-nav=inbox]');

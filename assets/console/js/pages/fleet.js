@@ -56,13 +56,13 @@ function row(d, data, refresh) {
   const advice = d.advice.length ? d.advice : (d.health === 'revoked' ? [] : ['none']);
   return h('tr', { 'data-device': d.id, 'data-health': d.health, class: d.revoked_at ? 'row-muted' : null },
     h('td', {}, h('b', { class: 'device-name' }, d.name), h('div', { class: 'sub' }, d.location),
-      d.revoked_at ? null : h('div', {}, h('button', { class: 'link small', type: 'button', 'data-action': 'rename', onclick: () => rename(d, refresh) }, t('fleet.rename')))),
+      d.revoked_at ? null : h('div', {}, h('button', { class: 'link small rename', type: 'button', 'data-action': 'rename', onclick: () => rename(d, refresh) }, t('fleet.rename')))),
     h('td', {}, healthBadge(d.health), h('div', { class: 'sub', 'data-quiet': d.days_quiet }, quietText(d))),
     h('td', { class: 'nowrap' }, moment('contact', d.last_contact), moment('attempt', d.last_attempt, !!hb), moment('success', d.last_success)),
     h('td', {}, hb ? [
       h('div', { 'data-pending': hb.pending_signals }, tn('fleet.pending', hb.pending_signals)),
       hb.oldest_pending ? h('div', { class: 'sub' }, t('fleet.oldest', { time: when(hb.oldest_pending) })) : null,
-      hb.quarantined ? h('div', { class: 'sub overdue' }, tn('fleet.quarantined', hb.quarantined)) : null,
+      hb.quarantined ? h('div', { class: 'sub refused' }, tn('fleet.quarantined', hb.quarantined)) : null,
     ] : h('span', { class: 'muted' }, '–')),
     h('td', {}, hb ? [
       h('div', {}, t('fleet.versions', { app: hb.app_version, catalog: hb.catalog_version })),
