@@ -6,6 +6,7 @@
  * route's scope, checked by cstore_coach_scope()).
  */
 #include "capi.h"
+#include "cmetrics.h"
 #include "cstore_console.h"
 #include "vp_json.h"
 #include "vp_str.h"
@@ -33,6 +34,7 @@ void capp_init(struct capp *app, struct cstore *store, const struct capp_options
     app->audit_refused = climit_new(1.0 / 60.0, 1, secret);
     app->session_idle_ms = 30 * MINUTE_MS;
     app->session_abs_ms = 12 * 60 * MINUTE_MS;
+    app->metrics = cmetrics_new();
     atomic_store(&app->stopping, false);
 }
 
@@ -42,6 +44,8 @@ void capp_release(struct capp *app)
     climit_free(app->login_account);
     climit_free(app->login_ip);
     climit_free(app->audit_refused);
+    cmetrics_free(app->metrics);
+    sodium_memzero(app->metrics_token, sizeof(app->metrics_token));
     memset(app, 0, sizeof(*app));
 }
 
@@ -61,6 +65,7 @@ static bool authorize_device(struct chttp_req *req, struct chttp_resp *resp)
     }
     wait = climit_take(req->app->device_rate, req->device.id, vp_mono_ms());
     if (wait) {
+        cmetrics_count(req->app->metrics, CMETRICS_DEVICE_THROTTLED);
         chttp_error(req, resp, 429, "rate_limited", NULL);
         resp->retry_after = wait;
         return false;

@@ -21,6 +21,8 @@ struct capp {
     struct climit *login_ip;      /* failed logins per client address */
     struct climit *login_account; /* failed logins per email */
     struct climit *audit_refused; /* one "login_throttled" audit entry a minute per key */
+    struct cmetrics *metrics;     /* counters for /metrics (cmetrics.h) */
+    char metrics_token[128];      /* /metrics on the main listener needs it ("" = no route) */
     bool tls;
     atomic_bool stopping;
     int64_t session_idle_ms;

@@ -5,6 +5,7 @@
  * handler files share (capi_console.h).
  */
 #include "capi_console.h"
+#include "cmetrics.h"
 #include "vp_alloc.h"
 #include "vp_json.h"
 #include "vp_str.h"
@@ -67,6 +68,7 @@ static bool login_allowed(struct chttp_req *req, struct chttp_resp *resp, const 
         climit_give(req->app->login_account, account, now);
     if (!a && !b)
         return true;
+    cmetrics_count(req->app->metrics, CMETRICS_LOGIN_THROTTLED);
     chttp_error(req, resp, 429, "rate_limited", NULL);
     resp->retry_after = a > b ? a : b;
     /* audited once a minute per account and address: a flood of refusals
@@ -119,6 +121,7 @@ static void login_finish(struct chttp_req *req, struct chttp_resp *resp, void *c
     if (job->res == VP_OK) {
         login_ok(req, resp, &job->coach, job);
     } else if (job->res == VP_ERR_AUTH) {
+        cmetrics_count(req->app->metrics, CMETRICS_LOGIN_FAILED);
         cstore_audit(req->app->store, NULL, "login_failed", NULL, NULL, NULL, req->ip, vp_now_ms());
         chttp_error(req, resp, 401, "unauthorized", vp_tr_in(req->lang, "api.login.failed"));
     } else {
@@ -375,6 +378,7 @@ static const struct chttp_route console_routes[] = {
     { "POST", "/api/console/children/{id}/erase", CHTTP_COACH, capi_child_erase,
       { PATH(CHILD, "id") } },
     /* the audit log and Beheer (capi_console_admin.c) */
+    { "GET", "/api/console/fleet/quiet", CHTTP_COACH, capi_fleet_quiet, CHTTP_NO_IDS },
     { "GET", "/api/console/audit", CHTTP_COACH, capi_audit_list, CHTTP_NO_IDS },
     { "GET", "/api/console/admin/locations", CHTTP_ADMIN, capi_admin_locations, CHTTP_NO_IDS },
     { "POST", "/api/console/admin/locations", CHTTP_ADMIN, capi_admin_location_add,
@@ -384,6 +388,10 @@ static const struct chttp_route console_routes[] = {
     { "GET", "/api/console/admin/devices", CHTTP_ADMIN, capi_admin_devices, CHTTP_NO_IDS },
     { "POST", "/api/console/admin/devices/{id}/revoke", CHTTP_ADMIN, capi_admin_revoke,
       { PATH(DEVICE, "id") } },
+    { "POST", "/api/console/admin/devices/{id}/name", CHTTP_ADMIN, capi_admin_device_name,
+      { PATH(DEVICE, "id") } },
+    { "POST", "/api/console/admin/locations/{id}/closed", CHTTP_ADMIN,
+      capi_admin_location_closed, { PATH(LOCATION, "id") } },
     { "GET", "/api/console/admin/coaches", CHTTP_ADMIN, capi_admin_coaches, CHTTP_NO_IDS },
     { "POST", "/api/console/admin/coaches", CHTTP_ADMIN, capi_admin_coach_add,
       { BODY(LOCATION, "locations") } },

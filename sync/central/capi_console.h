@@ -7,7 +7,9 @@
  *   capi_console_signals.c  the signals (inbox), seen, archive, cases,
  *                           overview, CSV exports
  *   capi_console_child.c    one child: page, case, advice, erase, dossier
- *   capi_console_admin.c    Beheer: locations, codes, devices, coaches; audit
+ *   capi_console_admin.c    Beheer: locations, codes, tablets (fleet health,
+ *                           name, closed until), coaches; audit; the
+ *                           inbox's banner of quiet locations
  *
  * A handler runs only after capi_authorize() has checked the route's access
  * rule and every id of its scope (the store checks again). It parses,
@@ -59,6 +61,9 @@ void capi_admin_location_add(struct chttp_req *req, struct chttp_resp *resp);
 void capi_admin_code(struct chttp_req *req, struct chttp_resp *resp);
 void capi_admin_devices(struct chttp_req *req, struct chttp_resp *resp);
 void capi_admin_revoke(struct chttp_req *req, struct chttp_resp *resp);
+void capi_admin_device_name(struct chttp_req *req, struct chttp_resp *resp);
+void capi_admin_location_closed(struct chttp_req *req, struct chttp_resp *resp);
+void capi_fleet_quiet(struct chttp_req *req, struct chttp_resp *resp);
 void capi_admin_coaches(struct chttp_req *req, struct chttp_resp *resp);
 void capi_admin_coach_add(struct chttp_req *req, struct chttp_resp *resp);
 void capi_admin_coach_set(struct chttp_req *req, struct chttp_resp *resp);

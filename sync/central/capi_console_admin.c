@@ -1,11 +1,14 @@
 /*
  * capi_console_admin.c - the audit log and the Beheer pages: locations and
- * enrolment codes, tablets and revoking them, coach accounts. The admin
+ * enrolment codes, tablets (the fleet view, naming and revoking them, a
+ * location closed for the holidays), coach accounts. The admin
  * flag and every id (a location, device or coach in the path, locations in
  * the body) are checked by the route table before these run; the store
  * keeps an admin within her own locations again.
  */
 #include "capi_console.h"
+#include "cstore_fleet.h"
+#include "vp_core.h"
 #include "vp_alloc.h"
 #include "vp_json.h"
 #include "vp_str.h"
@@ -77,11 +80,68 @@ void capi_admin_code(struct chttp_req *req, struct chttp_resp *resp)
     capi_answer(req, resp, res, res ? NULL : out);
 }
 
+/* ---- tablets: the fleet view (cstore_fleet.h) ---- */
+
 void capi_admin_devices(struct chttp_req *req, struct chttp_resp *resp)
 {
     json_t *out = NULL;
-    vp_result res = cstore_console_devices(req->app->store, req->coach.id, vp_now_ms(), &out);
-    capi_answer(req, resp, res, res ? NULL : json_pack("{s:o}", "devices", out));
+    vp_result res =
+        cstore_fleet_list(req->app->store, req->coach.id, VP_VERSION, vp_now_ms(), &out);
+    capi_answer(req, resp, res, res ? NULL : out);
+}
+
+void capi_admin_device_name(struct chttp_req *req, struct chttp_resp *resp)
+{
+    static const char *const keys[] = { "name", NULL };
+    struct vp_json_err err;
+    const char *id = capi_id(req, resp), *name = NULL;
+    json_t *js;
+    vp_result res;
+    if (!id || !(js = capi_body(req, resp, keys)))
+        return;
+    memset(&err, 0, sizeof(err));
+    if (!vp_json_get_str(js, "name", true, CFLEET_NAME_MAX_CHARS, &name, &err)) {
+        capi_invalid(req, resp, "name");
+    } else {
+        res = cstore_fleet_rename(req->app->store, req->coach.id, id, name, req->ip, vp_now_ms());
+        if (res == VP_ERR_INVALID)
+            capi_invalid(req, resp, "name");
+        else
+            capi_answer(req, resp, res, NULL);
+    }
+    json_decref(js);
+}
+
+void capi_admin_location_closed(struct chttp_req *req, struct chttp_resp *resp)
+{
+    static const char *const keys[] = { "until", NULL };
+    struct vp_json_err err;
+    const char *id = capi_id(req, resp), *until = NULL;
+    json_t *js;
+    vp_result res;
+    if (!id || !(js = capi_body(req, resp, keys)))
+        return;
+    memset(&err, 0, sizeof(err));
+    if (json_is_null(json_object_get(js, "until"))) {
+        until = ""; /* null opens it again, as "" does */
+    } else if (!vp_json_get_str(js, "until", true, 10, &until, &err)) {
+        capi_invalid(req, resp, "until");
+        json_decref(js);
+        return;
+    }
+    res = cstore_fleet_close(req->app->store, req->coach.id, id, until, req->ip, vp_now_ms());
+    if (res == VP_ERR_INVALID)
+        capi_invalid(req, resp, "until");
+    else
+        capi_answer(req, resp, res, NULL);
+    json_decref(js);
+}
+
+void capi_fleet_quiet(struct chttp_req *req, struct chttp_resp *resp)
+{
+    json_t *out = NULL;
+    vp_result res = cstore_fleet_quiet(req->app->store, req->coach.id, vp_now_ms(), &out);
+    capi_answer(req, resp, res, res ? NULL : json_pack("{s:o}", "locations", out));
 }
 
 void capi_admin_revoke(struct chttp_req *req, struct chttp_resp *resp)

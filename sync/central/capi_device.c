@@ -3,6 +3,7 @@
  * pull. Parsing and validation happen here; applying happens in the store.
  */
 #include "capi.h"
+#include "cmetrics.h"
 #include "cpush.h"
 #include "vp_alloc.h"
 #include "vp_fault.h"
@@ -65,6 +66,7 @@ static void enroll(struct chttp_req *req, struct chttp_resp *resp)
         chttp_error(req, resp, 422, "invalid", NULL);
     } else if ((wait = climit_take(req->app->login_ip, req->addr_key, vp_mono_ms())) != 0) {
         /* taken before trying, given back unless the code was wrong: one step */
+        cmetrics_count(req->app->metrics, CMETRICS_ENROLL_THROTTLED);
         chttp_error(req, resp, 429, "rate_limited", NULL);
         resp->retry_after = wait;
     } else if ((res = cstore_device_enroll(req->app->store, code, name, vp_now_ms(), &dev, &loc,
@@ -72,10 +74,12 @@ static void enroll(struct chttp_req *req, struct chttp_resp *resp)
         climit_give(req->app->login_ip, req->addr_key, vp_mono_ms());
         enroll_answer(req, resp, &dev, &loc, token);
     } else if (res == VP_ERR_AUTH || res == VP_ERR_REFUSED) {
-        if (res == VP_ERR_AUTH)
+        if (res == VP_ERR_AUTH) {
+            cmetrics_count(req->app->metrics, CMETRICS_ENROLL_FAILED);
             chttp_error(req, resp, 401, "unauthorized", vp_tr_in(req->lang, "api.enroll.unknown"));
-        else
+        } else {
             chttp_error(req, resp, 410, "gone", NULL);
+        }
     } else {
         climit_give(req->app->login_ip, req->addr_key, vp_mono_ms());
         chttp_store_error(req, resp, res);
@@ -105,6 +109,7 @@ static void push_answer(struct chttp_req *req, struct chttp_resp *resp,
     for (size_t i = 0; i < n; i++) {
         vp_strlcpy(a.results[i].id, items[i].id, sizeof(a.results[i].id));
         a.results[i].status = items[i].status;
+        cmetrics_push_result(req->app->metrics, (int)items[i].status);
         vp_push_result_set_reason(&a.results[i], items[i].reason);
     }
     vp_strlcpy(a.server_epoch, cstore_epoch(req->app->store), sizeof(a.server_epoch));

@@ -19,6 +19,9 @@ struct ccli_args {
     const char *keep;                                        /* backup --to DIR --keep N */
     const char *signal_days, *case_days;                     /* retention overrides */
     const char *header_timeout, *body_timeout, *per_address; /* serve: HTTP limits */
+    const char *metrics_listen, *metrics_token_file;         /* serve: /metrics */
+    const char *log_format;                                  /* serve: text or json */
+    const char *trusted_proxy;                               /* serve: X-Forwarded-For from it */
     const char *locations[CCLI_MAX_LOCATIONS];
     int nlocations;
     bool insecure_http;

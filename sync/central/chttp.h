@@ -113,6 +113,7 @@ struct chttp_req {
     struct cstore_session session;
     char sid[CSTORE_SID_LEN];
     struct chttp_server *server; /* internal (chttp_defer) */
+    int64_t started_us;          /* internal: when the body was complete (metrics) */
 };
 
 struct chttp_resp {
@@ -188,6 +189,11 @@ struct chttp_config {
     unsigned work_threads;       /* the worker pool for chttp_defer [cpwpool_default_workers()] */
     unsigned work_queue;         /* jobs that may wait for it [4 per worker] */
     bool insecure_http;          /* allow plain HTTP on a non-loopback address */
+    /* A literal IP address (NULL: none). Requests from it name their client
+     * in X-Forwarded-For (the last hop); per-address limits (connections,
+     * throttles) and the audit then use that address. Never trusted from
+     * any other address. */
+    const char *trusted_proxy;
     const struct chttp_router *router; /* borrowed; lives until chttp_stop() */
 };
 
@@ -198,7 +204,8 @@ struct chttp_config {
 #define CHTTP_MAX_CONNECTIONS 1000
 
 /* Starts serving. VP_ERR_INVALID for a bad or non-loopback address without
- * TLS or insecure_http (why says which), VP_ERR_IO if it cannot listen. */
+ * TLS or insecure_http, or a trusted_proxy that is not an IP address (why
+ * says which: "address", "insecure", "proxy"), VP_ERR_IO if it cannot listen. */
 vp_result chttp_start(const struct chttp_config *cfg, struct capp *app, struct chttp_server **out,
                       const char **why);
 /* The port actually bound. */

@@ -13,6 +13,8 @@
  */
 #include "capi.h"
 #include "chttp.h"
+#include "chttp_peer.h"
+#include "cmetrics.h"
 #include "cpwpool.h"
 #include "cwatch.h"
 #include "vp_alloc.h"
@@ -38,6 +40,17 @@ struct chttp_server {
     atomic_int in_flight; /* requests whose headers arrived and are not completed */
     struct cwatch *watch;
     struct cpwpool *pool;
+    bool has_proxy; /* --trusted-proxy: its X-Forwarded-For names the client */
+    struct cpeer_addr proxy;
+    struct cpeer_count *peers; /* with a proxy: connections per client address, counted here */
+    atomic_bool told_no_xff;   /* warned once about a proxied request without it */
+};
+
+/* Per connection (libmicrohttpd's socket context). */
+struct conn_ctx {
+    struct cwatch_conn *watch;
+    char key[CPEER_TEXT];
+    bool counted; /* holds one of its address's connections in srv->peers */
 };
 
 struct chttp_job {
@@ -60,31 +73,44 @@ struct conn_state {
     bool bad_framing;      /* conflicting Content-Length */
     struct chttp_req *req; /* kept while job runs */
     struct chttp_job *job;
+    char ip[CPEER_TEXT];  /* the client: the socket's address, or the proxy's last hop */
+    char key[CPEER_TEXT]; /* ip as a throttle key */
+    bool counted;         /* a proxied request: holds one of key's connections */
 };
 
 static struct cwatch_conn *watched(struct MHD_Connection *conn)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-    return ci ? ci->socket_context : NULL;
+    const struct conn_ctx *ctx = ci ? ci->socket_context : NULL;
+    return ctx ? ctx->watch : NULL;
 }
 
-static void client_ip(struct MHD_Connection *conn, char *out, size_t size, char *key, size_t ksize)
+static bool socket_peer(struct MHD_Connection *conn, struct cpeer_addr *out)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-    vp_strlcpy(out, "unknown", size);
-    vp_strlcpy(key, "unknown", ksize);
-    if (sa && sa->sa_family == AF_INET) {
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)size);
-        vp_strlcpy(key, out, ksize);
-    } else if (sa && sa->sa_family == AF_INET6) {
-        struct in6_addr net = ((const struct sockaddr_in6 *)sa)->sin6_addr;
-        inet_ntop(AF_INET6, &net, out, (socklen_t)size);
-        memset(net.s6_addr + 8, 0, 8); /* one site has a whole /64 */
-        inet_ntop(AF_INET6, &net, key, (socklen_t)ksize);
+    return cpeer_from_sockaddr(ci ? ci->client_addr : NULL, out);
+}
+
+/* Who sent this request: the socket's address, or, from the trusted proxy,
+ * the last hop of its X-Forwarded-For (else the proxy itself, and a warning
+ * once: a proxy that does not say who it forwards puts all clients in one
+ * bucket). Returns whether it came through the proxy. */
+static bool request_peer(struct chttp_server *srv, struct MHD_Connection *conn,
+                         struct conn_state *cs)
+{
+    struct cpeer_addr sock, fwd;
+    bool known = socket_peer(conn, &sock),
+         proxied = known && srv->has_proxy && cpeer_equal(&sock, &srv->proxy);
+    if (proxied && cpeer_forwarded(conn, &fwd)) {
+        cpeer_text(&fwd, cs->ip, cs->key);
+        return true;
     }
+    if (proxied && !atomic_exchange(&srv->told_no_xff, true))
+        vp_warn("http: a request from the trusted proxy had no usable X-Forwarded-For");
+    cpeer_text(known ? &sock : NULL, cs->ip, cs->key);
+    return proxied;
 }
 
 /* ---- deferred work ---- */
@@ -219,7 +245,11 @@ static void resp_init(struct chttp_resp *resp)
 static enum MHD_Result answer(struct chttp_server *srv, struct MHD_Connection *conn,
                               struct chttp_req *req, struct chttp_resp *resp)
 {
-    enum MHD_Result ok = resp->drop ? MHD_NO : queue(srv, conn, resp);
+    enum MHD_Result ok;
+    if (!resp->drop)
+        cmetrics_request(srv->app->metrics, req->route ? req->route->pattern : NULL, req->method,
+                         resp->status, cmetrics_now_us() - req->started_us);
+    ok = resp->drop ? MHD_NO : queue(srv, conn, resp);
     vp_buf_release(&resp->body);
     free(req);
     return ok;
@@ -238,9 +268,11 @@ static enum MHD_Result respond(struct chttp_server *srv, struct MHD_Connection *
     req->method = method;
     req->path = url;
     req->tls = srv->tls;
+    req->started_us = cmetrics_now_us();
     lang = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Language");
     req->lang = lang && !strncasecmp(lang, "en", 2) ? VP_LANG_EN : VP_LANG_NL;
-    client_ip(conn, req->ip, sizeof(req->ip), req->addr_key, sizeof(req->addr_key));
+    vp_strlcpy(req->ip, cs->ip, sizeof(req->ip));
+    vp_strlcpy(req->addr_key, cs->key, sizeof(req->addr_key));
     cwatch_phase(srv->watch, watched(conn), CWATCH_WORK);
     handle(srv, req, cs, &resp);
     if (!resp.job)
@@ -308,6 +340,14 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
     if (!cs) /* defensive: on_target always runs first */
         *con_cls = cs = on_target(NULL, "/", conn);
     if (!cs->started) {
+        /* behind a proxy the forwarded address holds the connection: over
+         * its limit the request is closed at once, unanswered, as a direct
+         * client's connection would be */
+        if (request_peer(srv, conn, cs) && srv->peers) {
+            if (!cpeer_count_take(srv->peers, cs->key))
+                return MHD_NO;
+            cs->counted = true;
+        }
         cs->started = true;
         atomic_fetch_add(&srv->in_flight, 1);
         start_body(conn, cs);
@@ -342,6 +382,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!cs)
         return;
     job_free(cs->job); /* only at shutdown: the job ran, the answer did not go out */
+    if (cs->counted)
+        cpeer_count_give(srv->peers, cs->key);
     free(cs->req);
     vp_buf_release(&cs->body);
     if (cs->started)
@@ -354,14 +396,29 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
                           enum MHD_ConnectionNotificationCode toe)
 {
     struct chttp_server *srv = cls;
+    struct conn_ctx *ctx = *socket_context;
     if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
         const union MHD_ConnectionInfo *fd =
             MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-        char ip[64], key[64];
-        client_ip(conn, ip, sizeof(ip), key, sizeof(key));
-        *socket_context = fd ? cwatch_open(srv->watch, fd->connect_fd, ip) : NULL;
-    } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
-        cwatch_close(srv->watch, *socket_context);
+        struct cpeer_addr a;
+        bool known = socket_peer(conn, &a);
+        char ip[CPEER_TEXT];
+        ctx = vp_xcalloc(1, sizeof(*ctx));
+        cpeer_text(known ? &a : NULL, ip, ctx->key);
+        ctx->watch = fd ? cwatch_open(srv->watch, fd->connect_fd, ip) : NULL;
+        /* with a proxy the server counts direct clients' connections itself
+         * (libmicrohttpd's limit would count every proxied client as one) */
+        if (srv->peers && !(known && cpeer_equal(&a, &srv->proxy))) {
+            ctx->counted = cpeer_count_take(srv->peers, ctx->key);
+            if (!ctx->counted && fd)
+                shutdown(fd->connect_fd, SHUT_RDWR); /* closed at once, unanswered */
+        }
+        *socket_context = ctx;
+    } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED && ctx) {
+        if (ctx->counted)
+            cpeer_count_give(srv->peers, ctx->key);
+        cwatch_close(srv->watch, ctx->watch);
+        free(ctx);
         *socket_context = NULL;
     }
 }
@@ -430,8 +487,9 @@ static struct MHD_Daemon *start_daemon(struct chttp_server *srv, const struct ch
 #define OPT(opt, val, ptr) (o[n++] = (struct MHD_OptionItem){ (opt), (intptr_t)(val), (ptr) })
     OPT(MHD_OPTION_SOCK_ADDR, 0, ss);
     OPT(MHD_OPTION_THREAD_POOL_SIZE, or_default(cfg->threads, 4), NULL);
-    OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT, or_default(cfg->per_ip_connections, CHTTP_PER_IP),
-        NULL);
+    if (!srv->peers) /* else counted by the server itself */
+        OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT, or_default(cfg->per_ip_connections, CHTTP_PER_IP),
+            NULL);
     OPT(MHD_OPTION_CONNECTION_LIMIT, or_default(cfg->max_connections, CHTTP_MAX_CONNECTIONS), NULL);
     OPT(MHD_OPTION_CONNECTION_TIMEOUT, or_default(cfg->timeout_s, 30), NULL);
     OPT(MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, srv);
@@ -452,6 +510,7 @@ static void stop_helpers(struct chttp_server *srv)
 {
     cwatch_free(srv->watch);
     cpwpool_free(srv->pool);
+    cpeer_count_free(srv->peers);
 }
 
 vp_result chttp_start(const struct chttp_config *cfg, struct capp *app, struct chttp_server **out,
@@ -463,6 +522,7 @@ vp_result chttp_start(const struct chttp_config *cfg, struct capp *app, struct c
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
     bool tls = cfg->tls_cert && cfg->tls_key;
     const union MHD_DaemonInfo *info;
+    struct cpeer_addr proxy;
     if (!cfg->router) {
         *why = "routes";
         return VP_ERR_INVALID;
@@ -475,6 +535,10 @@ vp_result chttp_start(const struct chttp_config *cfg, struct capp *app, struct c
         *why = "insecure";
         return VP_ERR_INVALID;
     }
+    if (cfg->trusted_proxy && !cpeer_parse(cfg->trusted_proxy, &proxy)) {
+        *why = "proxy";
+        return VP_ERR_INVALID;
+    }
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     if (tls)
@@ -483,6 +547,11 @@ vp_result chttp_start(const struct chttp_config *cfg, struct capp *app, struct c
     srv->app = app;
     srv->router = cfg->router;
     srv->tls = tls;
+    if (cfg->trusted_proxy) {
+        srv->has_proxy = true;
+        srv->proxy = proxy;
+        srv->peers = cpeer_count_new(or_default(cfg->per_ip_connections, CHTTP_PER_IP));
+    }
     start_helpers(srv, cfg);
     srv->daemon = start_daemon(srv, cfg, &ss, flags);
     if (!srv->daemon) {

@@ -134,12 +134,8 @@ vp_result cstore_console_location_add(struct cstore *st, const char *coach_id, c
 vp_result cstore_console_code_new(struct cstore *st, const char *coach_id, const char *location_id,
                                   const char *ip, int64_t now_ms, json_t **out);
 
-#define CCON_SILENT_MS (3LL * 24 * 3600 * 1000) /* a device silent this long is flagged */
-/* The tablets of her locations: [{"id","name","location_id","location",
- * "enrolled_at","revoked_at","last_contact","last_push","push_lag_s",
- * "silent"}] */
-vp_result cstore_console_devices(struct cstore *st, const char *coach_id, int64_t now_ms,
-                                 json_t **out);
+/* The tablets of her locations, their health, naming them and closing a
+ * location for the holidays: cstore_fleet.h. */
 /* Revokes a device of one of her locations (its token fails with 401 from
  * now on). Audited. */
 vp_result cstore_console_device_revoke(struct cstore *st, const char *coach_id,

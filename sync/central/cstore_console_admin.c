@@ -1,6 +1,6 @@
 /*
  * cstore_console_admin.c - the console's Beheer pages: locations, enrolment
- * codes, devices (last contact, silent for 3 days, revoke), coach accounts
+ * codes, revoking a device (the fleet view is cstore_fleet.c), coach accounts
  * and their locations, the audit log. Every call checks the admin flag and
  * keeps the admin within her own locations (cst_coach_scope(), the same
  * rule the route table applies before the handler); every change is one
@@ -142,57 +142,6 @@ vp_result cstore_console_code_new(struct cstore *st, const char *coach_id, const
 }
 
 /* ---- devices ---- */
-
-/* Last contact: the newest of enrolment, the last push that stored records
- * and the last authenticated request (devices.last_seen_at, noted at most
- * once a minute, so pulls count too). Push lag: how
- * long the oldest observation of that last push had waited on the tablet
- * (by the tablet's clock, so only a hint). */
-static const char SQL_DEVICES[] =
-    "WITH last AS (SELECT device_id, MAX(received_at) AS at FROM records GROUP BY device_id)"
-    " SELECT d.id, d.name, d.location_id, l.name, d.created_at, d.revoked_at, last.at,"
-    " MAX(d.created_at, COALESCE(last.at, 0), COALESCE(d.last_seen_at, 0)),"
-    " (SELECT MAX(o.received_at - o.device_time) FROM observations o"
-    "  WHERE o.device_id = d.id AND o.received_at = last.at)"
-    " FROM devices d JOIN locations l ON l.id = d.location_id"
-    " LEFT JOIN last ON last.device_id = d.id"
-    " WHERE d.location_id IN (SELECT location_id FROM coach_locations WHERE coach_id = ?1)"
-    " ORDER BY l.name, d.name, d.created_at";
-
-vp_result cstore_console_devices(struct cstore *st, const char *coach_id, int64_t now_ms,
-                                 json_t **out)
-{
-    vp_result res;
-    struct cconn *c = admin_conn(st, coach_id, &res);
-    sqlite3_stmt *s;
-    int rc;
-    if (!c)
-        return res;
-    *out = json_array();
-    s = cst_prep(c, SQL_DEVICES);
-    cst_bind_text(s, 1, coach_id);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        json_t *d = json_object();
-        bool revoked = sqlite3_column_type(s, 5) != SQLITE_NULL;
-        json_object_set_new(d, "id", json_string(cst_col(s, 0)));
-        json_object_set_new(d, "name", json_string(cst_col(s, 1)));
-        json_object_set_new(d, "location_id", json_string(cst_col(s, 2)));
-        json_object_set_new(d, "location", json_string(cst_col(s, 3)));
-        ccon_put_time(d, "enrolled_at", s, 4);
-        ccon_put_time(d, "revoked_at", s, 5);
-        ccon_put_time(d, "last_push", s, 6);
-        ccon_put_time(d, "last_contact", s, 7);
-        if (sqlite3_column_type(s, 8) == SQLITE_NULL)
-            json_object_set_new(d, "push_lag_s", json_null());
-        else
-            json_object_set_new(d, "push_lag_s", json_integer(cst_col_int(s, 8) / 1000));
-        json_object_set_new(d, "silent",
-                            json_boolean(!revoked && now_ms - cst_col_int(s, 7) > CCON_SILENT_MS));
-        json_array_append_new(*out, d);
-    }
-    sqlite3_reset(s);
-    return rows_done(c, rc, out);
-}
 
 static const char SQL_DEVICE_NAME[] = "SELECT name FROM devices WHERE id = ?1";
 

@@ -225,5 +225,11 @@ static const char m4[] =
     "  last_success INTEGER NOT NULL, disk_free_mb INTEGER NOT NULL,\n"
     "  device_time INTEGER NOT NULL, received_at INTEGER NOT NULL) WITHOUT ROWID;\n";
 
-const char *const cst_migrations[] = { m1, m2, m3, m4 };
+/* A location can be closed (school holidays) up to and including a date
+ * ("YYYY-MM-DD", "" = open), so its quiet tablets are not flagged
+ * (cstore_fleet.h). */
+static const char m5[] =
+    "ALTER TABLE locations ADD COLUMN closed_until TEXT NOT NULL DEFAULT '';\n";
+
+const char *const cst_migrations[] = { m1, m2, m3, m4, m5 };
 const int cst_migration_count = (int)(sizeof(cst_migrations) / sizeof(cst_migrations[0]));

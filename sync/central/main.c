@@ -74,6 +74,10 @@ static bool parse_args(int argc, char **argv, struct ccli_args *a)
         O("--header-timeout", header_timeout),
         O("--body-timeout", body_timeout),
         O("--connections-per-address", per_address),
+        O("--metrics-listen", metrics_listen),
+        O("--metrics-token-file", metrics_token_file),
+        O("--log-format", log_format),
+        O("--trusted-proxy", trusted_proxy),
 #undef O
     };
     for (int i = 2; i < argc; i++) {

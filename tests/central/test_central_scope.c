@@ -39,6 +39,8 @@ static const struct {
     { "POST /api/console/admin/locations", NULL }, /* filled in: the foreign location's name */
     { "POST /api/console/admin/locations/{id}/code", "{}" },
     { "POST /api/console/admin/devices/{id}/revoke", "{}" },
+    { "POST /api/console/admin/devices/{id}/name", "{\"name\":\"Overgenomen\"}" },
+    { "POST /api/console/admin/locations/{id}/closed", "{\"until\":\"\"}" },
     { "POST /api/console/admin/coaches",
       "{\"email\":\"new@example.org\",\"name\":\"Nieuw\",\"password\":\"" CTU_PASSWORD
       "\",\"locations\":[],\"admin\":true}" },

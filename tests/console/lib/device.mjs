@@ -57,6 +57,19 @@ export class Device {
     }
   }
 
+  // A protocol-2 pull (docs/protocol.md) carrying a heartbeat: the tablet's
+  // clock `aheadMs` ahead, its last success `successAgoMs` before that clock.
+  async heartbeat({ successAgoMs = 60000, aheadMs = 0, pending = 0, quarantined = 0, appVersion = '0.1.0', catalog = 1, diskMb = 812 } = {}) {
+    const dev = Date.now() + aheadMs;
+    const iso = (ms) => new Date(ms).toISOString();
+    const heartbeat = { app_version: appVersion, catalog_version: catalog, pending_signals: pending, quarantined,
+      last_attempt: iso(dev - 60000), last_success: iso(dev - successAgoMs), disk_free_mb: diskMb, device_time: iso(dev) };
+    if (pending) heartbeat.oldest_pending = iso(dev - 2 * 86400000);
+    const r = await this.call('POST', '/api/v1/sync/pull', { since: String(this.cursor || ''), limit: 1000, heartbeat });
+    if (r.status !== 200) throw new Error(`pull with heartbeat: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  }
+
   async push(records) {
     const results = [];
     for (let i = 0; i < records.length; i += 200) {

@@ -1,16 +1,17 @@
 // admin.js - Beheer (admin coach): locations and enrolment codes (shown
-// large enough to type on a tablet), devices (last contact, flagged after 3
-// silent days, revoke), coach accounts and their locations, the audit log.
+// large enough to type on a tablet), tablets (their health: pages/fleet.js),
+// coach accounts and their locations, the audit log.
 import { h, clear, select, field } from '../dom.js';
 import { api } from '../api.js';
 import { t, tn } from '../i18n.js';
 import { stamp, when } from '../format.js';
 import { state } from '../state.js';
+import { tablets } from './fleet.js';
 import { card, empty, errorBox, toast, errorText, dialog, confirmDialog, replace, busy } from '../ui.js';
 
 const TABS = ['locaties', 'apparaten', 'coaches', 'audit'];
 const ACTIONS = ['login', 'login_failed', 'login_throttled', 'logout', 'view', 'view_denied', 'case_update', 'advice', 'archive', 'unarchive',
-  'export_signals', 'export_cases', 'dossier_export', 'erase', 'enroll_code', 'device_revoke', 'location_add', 'coach_add', 'coach_update'];
+  'export_signals', 'export_cases', 'dossier_export', 'erase', 'enroll_code', 'device_revoke', 'device_rename', 'location_closed', 'location_add', 'coach_add', 'coach_update'];
 
 function showCode(c) {
   return dialog(t('admin.code_title', { location: c.location }), (close) => h('div', { class: 'code-show' },
@@ -42,32 +43,6 @@ async function locations(body, refresh) {
         try { await api.addLocation(name.value.trim(), org.value.trim()); toast(t('admin.location_added')); refresh(); } catch (e) { toast(errorText(e), 'error'); }
       } }, field(t('admin.col.location'), name), field(t('admin.col.org'), org),
       h('button', { class: 'btn btn-primary', type: 'submit' }, t('action.add')))));
-}
-
-async function devices(body, refresh) {
-  const { devices: devs } = await api.devices();
-  const silent = devs.filter((d) => d.silent).length;
-  replace(body, card(t('admin.devices'),
-    silent ? h('div', { class: 'notice notice-warn' }, tn('admin.silent_notice', silent)) : null,
-    devs.length ? h('table', { class: 'table' },
-      h('thead', {}, h('tr', {}, ['admin.col.device', 'admin.col.location', 'admin.col.enrolled', 'admin.col.contact', 'admin.col.lag', null]
-        .map((k) => h('th', { scope: 'col' }, k ? t(k) : '')))),
-      h('tbody', {}, devs.map((d) => h('tr', { 'data-device': d.id, class: d.revoked_at ? 'row-muted' : null },
-        h('td', {}, h('b', {}, d.name)), h('td', {}, d.location), h('td', {}, stamp(d.enrolled_at)),
-        h('td', {}, when(d.last_contact), d.silent ? h('span', { class: 'tag tag-warn', 'data-flag': 'silent' }, t('admin.silent')) : null),
-        h('td', {}, d.push_lag_s === null ? '–' : lag(d.push_lag_s)),
-        h('td', { class: 'row-actions' }, d.revoked_at ? h('span', { class: 'tag' }, t('admin.revoked', { time: when(d.revoked_at) }))
-          : h('button', { class: 'btn btn-small btn-danger-quiet', type: 'button', 'data-action': 'revoke', onclick: async () => {
-            if (!await confirmDialog(t('admin.revoke_title'), t('admin.revoke_text', { name: d.name, location: d.location }), t('admin.revoke'), true)) return;
-            try { await api.revoke(d.id); toast(t('admin.revoked_toast', { name: d.name })); refresh(); } catch (e) { toast(errorText(e), 'error'); }
-          } }, t('admin.revoke'))))))) : empty(t('admin.no_devices')),
-    h('p', { class: 'small muted' }, t('admin.devices_hint'))));
-}
-
-function lag(s) {
-  if (s < 120) return t('unit.minutes', { n: Math.max(0, Math.round(s / 60)) });
-  if (s < 2 * 86400) return t('unit.hours', { n: Math.round(s / 3600) });
-  return t('unit.days', { n: Math.round(s / 86400) });
 }
 
 function locationChecks(selected, name) {
@@ -146,7 +121,7 @@ export async function render(main, { id, isCurrent }) {
   const body = h('div', { class: 'stack' });
   const refresh = () => busy(main, async () => {
     try {
-      const fn = { locaties: locations, apparaten: devices, coaches, audit }[tab];
+      const fn = { locaties: locations, apparaten: tablets, coaches, audit }[tab];
       await fn(body, refresh);
     } catch (e) { if (e.status === 401) throw e; replace(body, card(null, errorBox(e))); }
   });

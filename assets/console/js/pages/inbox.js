@@ -2,7 +2,8 @@
 // holds every unseen signal of any age; triage order (Grote zorg first, then
 // the oldest) or newest first; filters; counts per location; mark seen, open
 // the child's case, archive with a reason. A signal is one row however often
-// it was amended ("aangepast").
+// it was amended ("aangepast"). A banner names locations whose tablets have
+// not synced for more than 3 days.
 import { h, clear, select, field } from '../dom.js';
 import { api } from '../api.js';
 import { t, tn } from '../i18n.js';
@@ -10,6 +11,7 @@ import { when, age, signalLabel, childName } from '../format.js';
 import { getFilter, setFilter, resetFilter, filterFields, params } from '../filters.js';
 import { card, empty, errorBox, level, pill, toast, dialog, errorText, replace, busy } from '../ui.js';
 import { refreshInboxCount } from '../app.js';
+import { state } from '../state.js';
 
 export const ARCHIVE_REASONS = ['no_follow_up', 'duplicate', 'other'];
 
@@ -42,17 +44,29 @@ function signalLine(r) {
     h('span', { class: 'sig-meta' }, [r.staff, when(r.received_at)].filter(Boolean).join(' · ')));
 }
 
+// Locations whose tablets have not synced successfully for more than 3 days
+// (not while marked closed): their signals may be stuck on a tablet.
+function quietBanner(quiet) {
+  if (!quiet.length) return null;
+  return h('div', { class: 'notice notice-warn quiet-banner', role: 'status', 'data-banner': 'quiet' },
+    quiet.map((l) => h('p', { 'data-location': l.id }, h('b', {}, tn('inbox.quiet', l.days, { location: l.name })))),
+    h('p', {}, t('inbox.quiet_what'), state.admin ? [' ', h('a', { href: '#/beheer/apparaten', 'data-action': 'see-tablets' }, t('inbox.quiet_link'))] : null));
+}
+
 export async function render(main, { isCurrent }) {
   let f = getFilter();
   const side = h('aside', { class: 'side' });
   const body = h('div', { class: 'content' });
+  let quiet = []; // locations without a successful sync for over 3 days (the server's rule)
   clear(main).append(h('div', { class: 'layout' }, side, body));
 
   const reload = () => busy(main, async () => {
     f = getFilter();
     let data;
     try {
+      const quietLater = api.quietLocations().catch(() => ({ locations: [] })); // the inbox's own call reports a lost session
       data = await api.inbox(params(f, { limit: 300 }));
+      quiet = (await quietLater).locations;
     } catch (e) {
       if (e.status === 401) throw e;
       replace(body, card(null, errorBox(e)));
@@ -122,7 +136,7 @@ export async function render(main, { isCurrent }) {
                 onclick: () => act(() => Promise.all(ids.map((id) => api.archive(id, null))), t('toast.unarchived')) }, t('action.unarchive')))));
         })));
     }
-    replace(body, card(null,
+    replace(body, quietBanner(quiet), card(null,
       h('div', { class: 'card-head' }, h('h1', { class: 'card-title' }, t('inbox.title')), tabs),
       f.view === 'new' ? h('p', { class: 'small muted', 'data-hint': 'new-any-age' }, t('inbox.new_any_age')) : null,
       data.more ? h('p', { class: 'notice notice-info' }, t('inbox.truncated')) : null,
