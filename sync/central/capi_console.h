@@ -44,6 +44,12 @@ void capi_cases_list(struct chttp_req *req, struct chttp_resp *resp);
 void capi_overview(struct chttp_req *req, struct chttp_resp *resp);
 void capi_export_signals(struct chttp_req *req, struct chttp_resp *resp);
 void capi_export_cases(struct chttp_req *req, struct chttp_resp *resp);
+void capi_export_signals_nl(struct chttp_req *req, struct chttp_resp *resp);
+void capi_export_cases_nl(struct chttp_req *req, struct chttp_resp *resp);
+void capi_export_signals_xlsx(struct chttp_req *req, struct chttp_resp *resp);
+void capi_export_cases_xlsx(struct chttp_req *req, struct chttp_resp *resp);
+/* ?lang=en asks for an export in English (Dutch otherwise); false after a 400. */
+bool capi_export_lang(struct chttp_req *req, struct chttp_resp *resp, enum vp_lang *lang);
 
 /* capi_console_child.c */
 void capi_child_get(struct chttp_req *req, struct chttp_resp *resp);

@@ -31,7 +31,7 @@ void capi_child_dossier(struct chttp_req *req, struct chttp_resp *resp)
                                         &out);
     capi_answer(req, resp, res, res ? NULL : out);
     if (!res)
-        resp->disposition = "attachment; filename=\"dossier.json\"";
+        chttp_attachment(resp, "dossier.json");
 }
 
 static bool read_edit(json_t *js, struct cstore_case_edit *e, struct vp_json_err *err)

@@ -108,6 +108,14 @@ enum ccon_export { CCON_EXPORT_SIGNALS, CCON_EXPORT_CASES };
 vp_result cstore_console_export(struct cstore *st, const char *coach_id, enum ccon_export kind,
                                 const struct ccon_filter *f, const char *ip, int64_t now_ms,
                                 struct vp_buf *csv);
+/* The same rows in a format (cexport.h): CEXPORT_CODES is the CSV above
+ * (the machine-readable export); CEXPORT_NL_CSV and CEXPORT_XLSX are for
+ * people, in lang, with the coach's Gezien and Gearchiveerd. Audited with
+ * the filter and the format as detail. */
+vp_result cstore_console_export_as(struct cstore *st, const char *coach_id, enum ccon_export kind,
+                                   enum cexport_format fmt, enum vp_lang lang,
+                                   const struct ccon_filter *f, const char *ip, int64_t now_ms,
+                                   struct vp_buf *out);
 
 /* ---- admin ----
  * Every function below checks cstore_console_is_admin() (VP_ERR_REFUSED

@@ -49,7 +49,11 @@ async function request(method, path, body, params) {
   return js;
 }
 
-export function csvUrl(kind, params) { return `/api/console/export/${kind}.csv${query(params)}`; }
+// The export files: 'xlsx' (Excel workbook), 'nl' (CSV for Dutch Excel) or
+// 'codes' (CSV with codes and UTC times, for other programs).
+const exportFile = { xlsx: (k) => `${k}.xlsx`, nl: (k) => `${k}-nl.csv`, codes: (k) => `${k}.csv` };
+export function exportUrl(kind, format, params) { return `/api/console/export/${exportFile[format](kind)}${query(params)}`; }
+export function csvUrl(kind, params) { return exportUrl(kind, 'codes', params); }
 export function dossierUrl(childId) { return `/api/console/children/${encodeURIComponent(childId)}/dossier.json`; }
 
 export const api = {
