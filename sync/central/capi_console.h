@@ -54,6 +54,7 @@ bool capi_export_lang(struct chttp_req *req, struct chttp_resp *resp, enum vp_la
 /* capi_console_child.c */
 void capi_child_get(struct chttp_req *req, struct chttp_resp *resp);
 void capi_child_dossier(struct chttp_req *req, struct chttp_resp *resp);
+void capi_child_letter(struct chttp_req *req, struct chttp_resp *resp);
 void capi_child_case(struct chttp_req *req, struct chttp_resp *resp);
 void capi_child_advice(struct chttp_req *req, struct chttp_resp *resp);
 void capi_child_erase(struct chttp_req *req, struct chttp_resp *resp);
@@ -63,6 +64,7 @@ void capi_audit_list(struct chttp_req *req, struct chttp_resp *resp);
 void capi_admin_locations(struct chttp_req *req, struct chttp_resp *resp);
 void capi_admin_location_add(struct chttp_req *req, struct chttp_resp *resp);
 void capi_admin_code(struct chttp_req *req, struct chttp_resp *resp);
+void capi_admin_privacy(struct chttp_req *req, struct chttp_resp *resp);
 void capi_admin_devices(struct chttp_req *req, struct chttp_resp *resp);
 void capi_admin_revoke(struct chttp_req *req, struct chttp_resp *resp);
 void capi_admin_coaches(struct chttp_req *req, struct chttp_resp *resp);

@@ -162,10 +162,10 @@ static void export_as(struct chttp_req *req, struct chttp_resp *resp, enum ccon_
     resp->status = 200;
     resp->content_type = types[fmt];
     cexport_local_date(now, day);
-    vp_snprintf(name, sizeof(name), "%s%s-%s.%s",
-                vp_tr_in(lang, kind == CCON_EXPORT_SIGNALS ? "export.file.signals"
-                                                           : "export.file.cases"),
-                fmt == CEXPORT_CODES ? "-codes" : "", day, fmt == CEXPORT_XLSX ? "xlsx" : "csv");
+    vp_snprintf(
+        name, sizeof(name), "%s%s-%s.%s",
+        vp_tr_in(lang, kind == CCON_EXPORT_SIGNALS ? "export.file.signals" : "export.file.cases"),
+        fmt == CEXPORT_CODES ? "-codes" : "", day, fmt == CEXPORT_XLSX ? "xlsx" : "csv");
     chttp_attachment(resp, name);
 }
 

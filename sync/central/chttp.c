@@ -46,8 +46,8 @@ void chttp_attachment(struct chttp_resp *resp, const char *name)
     size_t n = 0;
     for (const char *p = name; *p && n + 1 < sizeof(safe); p++) {
         unsigned char ch = (unsigned char)*p;
-        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-                  ch == '-' || ch == '_' || ch == '.';
+        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                  (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
         safe[n++] = ok ? (char)ch : '_';
     }
     safe[n] = '\0';

@@ -121,13 +121,13 @@ struct chttp_resp {
     const char *content_type;
     const unsigned char *static_data; /* a persistent buffer instead of body */
     size_t static_len;
-    int retry_after;         /* seconds, 0 = no header */
-    char set_cookie[320];    /* "" = no header */
-    bool cacheable;          /* static files; everything else is no-store */
-    char disposition[200];   /* Content-Disposition, "" = none (chttp_attachment) */
-    bool drop;               /* close the connection without any answer (fault hooks) */
-    bool close;              /* Connection: close after this answer */
-    struct chttp_job *job;   /* internal: set by chttp_defer() */
+    int retry_after;       /* seconds, 0 = no header */
+    char set_cookie[320];  /* "" = no header */
+    bool cacheable;        /* static files; everything else is no-store */
+    char disposition[200]; /* Content-Disposition, "" = none (chttp_attachment) */
+    bool drop;             /* close the connection without any answer (fault hooks) */
+    bool close;            /* Connection: close after this answer */
+    struct chttp_job *job; /* internal: set by chttp_defer() */
 };
 
 typedef void (*chttp_fn)(struct chttp_req *req, struct chttp_resp *resp);

@@ -89,7 +89,7 @@ static vp_result people_export(struct cstore *st, enum ccon_export kind, enum ce
     struct cexport_table t;
     vp_result res = VP_OK;
     cexport_table_init(&t, vp_tr_in(lang, kind == CCON_EXPORT_SIGNALS ? "export.sheet.signals"
-                                                                       : "export.sheet.cases"));
+                                                                      : "export.sheet.cases"));
     if (kind == CCON_EXPORT_SIGNALS)
         cexport_signals(&t, json_object_get(data, "signals"), json_object_get(data, "children"),
                         cstore_catalog(st), lang, true);

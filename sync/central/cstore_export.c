@@ -146,9 +146,9 @@ vp_result cstore_export_as(struct cstore *st, const char *coach_id, enum cstore_
         csv_rows(out, rows, kind == CSTORE_EXPORT_SIGNALS ? signal_cols : cst_csv_case_cols,
                  kind == CSTORE_EXPORT_CASES);
     } else {
-        cexport_table_init(&t, vp_tr_in(lang, kind == CSTORE_EXPORT_SIGNALS
-                                                  ? "export.sheet.signals"
-                                                  : "export.sheet.cases"));
+        cexport_table_init(&t,
+                           vp_tr_in(lang, kind == CSTORE_EXPORT_SIGNALS ? "export.sheet.signals"
+                                                                        : "export.sheet.cases"));
         if (kind == CSTORE_EXPORT_SIGNALS)
             cexport_signals(&t, rows, NULL, cstore_catalog(st), lang, false);
         else
@@ -171,6 +171,6 @@ vp_result cstore_export_as(struct cstore *st, const char *coach_id, enum cstore_
 vp_result cstore_export(struct cstore *st, const char *coach_id, enum cstore_export_kind kind,
                         const char *location_id, const char *ip, int64_t now_ms, struct vp_buf *csv)
 {
-    return cstore_export_as(st, coach_id, kind, CEXPORT_CODES, VP_LANG_NL, location_id, ip,
-                            now_ms, csv);
+    return cstore_export_as(st, coach_id, kind, CEXPORT_CODES, VP_LANG_NL, location_id, ip, now_ms,
+                            csv);
 }

@@ -54,7 +54,15 @@ async function request(method, path, body, params) {
 const exportFile = { xlsx: (k) => `${k}.xlsx`, nl: (k) => `${k}-nl.csv`, codes: (k) => `${k}.csv` };
 export function exportUrl(kind, format, params) { return `/api/console/export/${exportFile[format](kind)}${query(params)}`; }
 export function csvUrl(kind, params) { return exportUrl(kind, 'codes', params); }
-export function dossierUrl(childId) { return `/api/console/children/${encodeURIComponent(childId)}/dossier.json`; }
+export function dossierUrl(childId, format = 'json', lang) {
+  return `/api/console/children/${encodeURIComponent(childId)}/dossier.${format}${query({ lang })}`;
+}
+// The dossier's file name: the child's code and today's date in Amsterdam,
+// the same name the server gives it (Content-Disposition).
+export function dossierName(code, format) {
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  return `dossier-${String(code).replace(/[^\w.-]/g, '_')}-${day}.${format}`;
+}
 
 export const api = {
   login: (email, password) => request('POST', 'login', { email, password }),

@@ -2,9 +2,11 @@
 // no first name without consent; status change and advice reach the
 // location's tablet at its next pull; consent shows the first name; the
 // dossier export; erasure confirmed twice reaches the tablet; all audited.
-import { readFileSync } from 'node:fs';
+import { readFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { makeWorld, endWorld, login, pageApi, auditActions, settle } from '../lib/world.mjs';
-import { check, eq, shot } from '../lib/harness.mjs';
+import { check, eq, shot, REF_SHOTS } from '../lib/harness.mjs';
 import { sql } from '../lib/sql.mjs';
 
 export const setup = async () => {
@@ -127,6 +129,36 @@ export const steps = [
     const acts = new Set(d.audit.map((a) => a.action));
     for (const a of ['view', 'case_update', 'advice']) check(acts.has(a), `the dossier lists "${a}" from the audit log`, [...acts]);
     check((await auditActions(w.page, 'dossier_export')).some((e) => e.child_id === w.childId), 'dossier_export audited');
+  }],
+  ['the letter for parents: a PDF named by the child\'s code and date, with the recorded signals, audited', async (w) => {
+    const [download] = await Promise.all([w.page.waitForEvent('download'), w.page.click('[data-action=letter]')]);
+    const name = download.suggestedFilename();
+    const want = await w.page.getAttribute('[data-action=letter]', 'download');
+    check(new RegExp(`^dossier-${w.kid.pseudonym}-\\d{4}-\\d{2}-\\d{2}\\.pdf$`).test(name), 'the file carries the child\'s code and the date', name);
+    eq(name, want, 'the server\'s name and the page\'s name agree');
+    const dir = process.env.VP_SHOTS_DIR || w.dir;
+    mkdirSync(dir, { recursive: true });
+    const pdf = join(dir, 'dossier.pdf');
+    copyFileSync(await download.path(), pdf);
+    check(readFileSync(pdf).subarray(0, 4).toString() === '%PDF', 'a PDF');
+    const r = spawnSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' });
+    check(r.status === 0, 'pdftotext reads it', r.stderr);
+    const text = r.stdout.replace(/\s+/g, ' ');
+    check(text.includes('Wat we over je kind hebben vastgelegd') && text.includes(w.kid.pseudonym), 'the title and the child\'s code', text.slice(0, 200));
+    for (const rec of w.mine) for (const code of rec.signals)
+      check(text.includes(LABELS.get(code)), `the recorded signal "${LABELS.get(code)}" is in the letter`);
+    check(!text.includes('{') && !text.includes('signal_id') && !text.includes('"'), 'no JSON in the letter');
+    check(text.includes('Wat je mag vragen') && text.includes('Contact'), 'rights and contact');
+    // a reference picture of the first page (looked at by a person)
+    const png = spawnSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', pdf, join(dir, 'dossier-page-1')]);
+    check(png.status === 0, 'pdftoppm renders the first page');
+    if (process.env.VP_UPDATE_SHOTS === '1') copyFileSync(join(dir, 'dossier-page-1.png'), join(REF_SHOTS, 'dossier-page-1.png'));
+    const audit = (await auditActions(w.page, 'dossier_export')).filter((e) => e.child_id === w.childId && e.detail === 'format=pdf lang=nl');
+    check(audit.length === 1, 'the download is audited', audit);
+  }],
+  ['the JSON dossier keeps its data, named by the child\'s code and date', async (w) => {
+    const [download] = await Promise.all([w.page.waitForEvent('download'), w.page.click('[data-action=dossier]')]);
+    check(new RegExp(`^dossier-${w.kid.pseudonym}-\\d{4}-\\d{2}-\\d{2}\\.json$`).test(download.suggestedFilename()), 'dossier-CODE-DATE.json', download.suggestedFilename());
   }],
   ['erasure is confirmed twice, reaches the tablet and is audited', async (w) => {
     const ids = w.mine.map((r) => r.id);

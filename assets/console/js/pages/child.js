@@ -5,8 +5,8 @@
 // consent, parent conversation, consultation, next action); advice back to
 // the tablets; inzage and erasure.
 import { h, clear, select, field } from '../dom.js';
-import { api, dossierUrl } from '../api.js';
-import { t, tn } from '../i18n.js';
+import { api, dossierUrl, dossierName } from '../api.js';
+import { t, tn, currentLanguage } from '../i18n.js';
 import { stamp, age, signalLabel, domainOf, childName, date, statusLabel } from '../format.js';
 import { STATUSES } from '../filters.js';
 import { card, empty, errorBox, level, pill, toast, errorText, replace, busy } from '../ui.js';
@@ -155,6 +155,8 @@ function caseForm(d, onSaved) {
   h('div', { class: 'actions' }, save));
 }
 
+function noPrint(el) { el.classList.add('no-print'); return el; }
+
 function adviceForm(d, onSaved) {
   const text = h('textarea', { name: 'advice', rows: 4, maxlength: 2000, placeholder: t('advice.placeholder') });
   const send = h('button', { class: 'btn btn-primary', type: 'submit', 'data-action': 'send-advice' }, t('advice.send'));
@@ -213,11 +215,12 @@ export async function render(main, { id, isCurrent }) {
 
   const right = h('div', { class: 'stack' },
     card(t('case.title'), caseForm(d, reload)),
-    card(t('advice.title'), adviceForm(d, reload)),
+    noPrint(card(t('advice.title'), adviceForm(d, reload))), // on paper an empty form is noise
     card(t('child.privacy'),
       h('p', { class: 'small muted' }, t('child.privacy_text')),
       h('div', { class: 'actions actions-left' },
-        h('a', { class: 'btn', href: dossierUrl(c.child_id), download: `dossier-${c.pseudonym}.json`, 'data-action': 'dossier' }, t('child.dossier')),
+        h('a', { class: 'btn btn-primary', href: dossierUrl(c.child_id, 'pdf', currentLanguage() === 'en' ? 'en' : undefined), download: dossierName(c.pseudonym, 'pdf'), 'data-action': 'letter' }, t('child.letter')),
+        h('a', { class: 'btn', href: dossierUrl(c.child_id), download: dossierName(c.pseudonym, 'json'), 'data-action': 'dossier' }, t('child.dossier')),
         h('button', { class: 'btn btn-quiet', type: 'button', 'data-action': 'print', onclick: () => window.print() }, t('child.print')),
         h('button', { class: 'btn btn-danger-quiet', type: 'button', 'data-action': 'erase', onclick: async () => {
           if (await eraseChild(c)) location.hash = '#/kinderen';

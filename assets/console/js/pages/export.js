@@ -3,7 +3,7 @@
 // CSV with codes for other programs; a child's dossier for a parent's inzage;
 // erasure of a child. Every export is written to the audit log.
 import { h, clear, select, field } from '../dom.js';
-import { api, exportUrl, dossierUrl } from '../api.js';
+import { api, exportUrl, dossierUrl, dossierName } from '../api.js';
 import { t, currentLanguage } from '../i18n.js';
 
 // Exports speak the console's language (Dutch unless she chose English).
@@ -40,7 +40,8 @@ export async function render(main, { isCurrent }) {
   const drawChild = () => {
     const c = cases.find((x) => x.child_id === pick.value);
     replace(childActions, c ? [
-      h('a', { class: 'btn', href: dossierUrl(c.child_id), download: `dossier-${c.pseudonym}.json`, 'data-action': 'dossier' }, t('child.dossier')),
+      h('a', { class: 'btn btn-primary', href: dossierUrl(c.child_id, 'pdf', currentLanguage() === 'en' ? 'en' : undefined), download: dossierName(c.pseudonym, 'pdf'), 'data-action': 'letter' }, t('child.letter')),
+        h('a', { class: 'btn', href: dossierUrl(c.child_id), download: dossierName(c.pseudonym, 'json'), 'data-action': 'dossier' }, t('child.dossier')),
       h('a', { class: 'btn btn-quiet', href: `#/kind/${c.child_id}` }, t('action.open')),
       h('button', { class: 'btn btn-danger-quiet', type: 'button', 'data-action': 'erase', onclick: async () => {
         if (await eraseChild(c)) render(main, { isCurrent });
