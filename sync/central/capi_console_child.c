@@ -87,6 +87,21 @@ static bool read_edit(json_t *js, struct cstore_case_edit *e, struct vp_json_err
            vp_json_get_str(js, "follow_up_date", false, 10, &e->follow_up_date, err);
 }
 
+/* 422 for a case edit that breaks a rule: one plain message per rule and
+ * the field it concerns ({"error","message","field"}), so the page can
+ * say it next to that field. */
+static void case_invalid(struct chttp_req *req, struct chttp_resp *resp, const char *field)
+{
+    char key[64];
+    const char *msg;
+    vp_snprintf(key, sizeof(key), "api.case.%s", field);
+    msg = vp_tr_in(req->lang, key);
+    if (!strcmp(msg, key))
+        msg = vp_tr_in(req->lang, "api.error.invalid");
+    chttp_json(resp, 422,
+               json_pack("{s:s,s:s,s:s}", "error", "invalid", "message", msg, "field", field));
+}
+
 void capi_child_case(struct chttp_req *req, struct chttp_resp *resp)
 {
     static const char *const keys[] = {
@@ -107,7 +122,7 @@ void capi_child_case(struct chttp_req *req, struct chttp_resp *resp)
     } else if ((res = cstore_case_update(req->app->store, req->coach.id, id, &edit, req->ip,
                                          vp_now_ms(), &out, &why)) != VP_OK) {
         if (res == VP_ERR_INVALID && why)
-            capi_invalid(req, resp, why);
+            case_invalid(req, resp, why);
         else
             chttp_store_error(req, resp, res);
     } else {

@@ -6,11 +6,12 @@
 let csrf = '';
 
 export class ApiError extends Error {
-  constructor(status, code, message, retryAfter) {
+  constructor(status, code, message, retryAfter, field) {
     super(message || code || `HTTP ${status}`);
     this.status = status;
     this.code = code;
     this.retryAfter = retryAfter;
+    this.field = field || null; // the field a 422 concerns (one rule, one message)
   }
 }
 
@@ -44,7 +45,7 @@ async function request(method, path, body, params) {
   try { js = text ? JSON.parse(text) : null; } catch { js = null; }
   if (!res.ok) {
     const ra = parseInt(res.headers.get('Retry-After') || '0', 10) || 0;
-    throw new ApiError(res.status, js?.error || 'http', js?.message, ra);
+    throw new ApiError(res.status, js?.error || 'http', js?.message, ra, js?.field);
   }
   return js;
 }

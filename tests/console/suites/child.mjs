@@ -32,6 +32,22 @@ async function saveCase(page) {
   await settle(page);
 }
 
+// Saves the case expecting a refusal: which field says what, how many
+// messages there are, whether a toast is still up, where the focus went.
+async function mistake(page) {
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/case') && r.request().method() === 'POST'),
+    page.click('[data-action=save-case]')]);
+  check(res.status() === 422, 'refused with 422', res.status());
+  await page.waitForSelector('.field-error');
+  return page.evaluate(() => {
+    const e = document.querySelector('.field-error');
+    const f = e.closest('.field').querySelector('select, input');
+    return { field: f.name, text: e.textContent, errors: document.querySelectorAll('.field-error, .case-form .notice-error').length,
+      toast: !document.getElementById('toast').hidden, focused: document.activeElement?.name || null };
+  });
+}
+
 export const steps = [
   ['the child opens from the inbox with its timeline', async (w) => {
     await login(w.page, w.url, w.demo.email, w.demo.password);
@@ -108,14 +124,26 @@ export const steps = [
     let c = (await w.dev.pull()).filter((x) => x.type === 'case' && x.child_id === w.childId).pop();
     eq(c?.status, 'referred', 'referred on the tablet');
     await w.page.selectOption('select[name=status]', 'closed');
-    await w.page.click('[data-action=save-case]');
-    await w.page.waitForSelector('.case-form .notice-error');
-    check((await w.page.textContent('.case-form .notice-error')).includes('kies bij afsluiten een reden'), 'closing without a reason is refused plainly');
+    eq(await mistake(w.page), { field: 'closed_reason', text: 'Kies een reden om de casus af te sluiten.', errors: 1, toast: false, focused: 'closed_reason' }, 'closing without a reason: its own message at its field');
     await w.page.selectOption('select[name=status]', 'advised');
     await saveCase(w.page);
     const k = (await pageApi(w.page, 'GET', `/api/console/children/${w.childId}`)).body.case;
     eq([k.status, k.referred_to, k.follow_up_date], ['advised', 'speech', ''], 'the case after the flow');
     check(k.referral_at !== null, 'the referral is stamped for the lead times');
+  }],
+  ['each case-save mistake has its own message at its field, and no earlier toast beside it', async (w) => {
+    // consent is given and the consultation is named (the steps before)
+    await w.page.selectOption('select[name=consent]', 'withdrawn');
+    eq(await mistake(w.page), { field: 'consent', text: 'De consultatie staat nog op naam. Zet die eerst op anoniem of geen consultatie; trek daarna de toestemming in.', errors: 1, toast: false, focused: 'consent' }, 'withdrawing consent while named');
+    await w.page.selectOption('select[name=consultation]', 'anonymous');
+    await saveCase(w.page);
+    check(await w.page.isVisible('#toast'), 'a success toast after saving');
+    await w.page.selectOption('select[name=consultation]', 'named');
+    eq(await mistake(w.page), { field: 'consultation', text: 'Consultatie op naam kan alleen als de ouders toestemming hebben gegeven. Kies anoniem, of leg eerst de toestemming vast.', errors: 1, toast: false, focused: 'consultation' }, 'named without consent (the success toast is gone)');
+    await shot(w.page, 'case-mistake', '.case-form');
+    await w.page.selectOption('select[name=consultation]', 'anonymous');
+    await saveCase(w.page);
+    eq(await w.page.$$eval('.field-error', (e) => e.length), 0, 'a good save clears the message');
   }],
   ['the dossier export holds everything about the child and is audited', async (w) => {
     const [download] = await Promise.all([w.page.waitForEvent('download'), w.page.click('[data-action=dossier]')]);

@@ -9,7 +9,7 @@ import { api, dossierUrl, dossierName } from '../api.js';
 import { t, tn, currentLanguage } from '../i18n.js';
 import { stamp, age, signalLabel, domainOf, childName, date, statusLabel } from '../format.js';
 import { STATUSES } from '../filters.js';
-import { card, empty, errorBox, level, pill, toast, errorText, replace, busy } from '../ui.js';
+import { card, empty, errorBox, level, pill, toast, hideToast, fieldError, errorText, replace, busy } from '../ui.js';
 import { archiveDialog } from './inbox.js';
 import { eraseChild } from './erase.js';
 
@@ -115,6 +115,11 @@ function caseForm(d, onSaved) {
   const fFollow = field(t('case.follow_up_date'), followUp);
   const fRef = field(t('case.referred_to'), referred);
   const fClosed = field(t('case.closed_reason'), closed);
+  const fConsent = field(t('case.consent'), consent, k.consent_at ? t('case.recorded', { time: stamp(k.consent_at) }) : t('case.consent_hint'));
+  const fConsult = field(t('case.consultation'), consult, t('case.consultation_hint'));
+  const fDue = field(t('case.due'), due);
+  // where the server's rule (error.field) is said: one message, at its field
+  const at = { closed_reason: fClosed, consultation: fConsult, consent: fConsent, next_action_due: fDue, follow_up_date: fFollow };
   const sync = () => {
     fFollow.hidden = status.value !== 'follow_up';
     fRef.hidden = !['referred', 'waiting', 'support_started'].includes(status.value) && !referred.value;
@@ -128,6 +133,7 @@ function caseForm(d, onSaved) {
     ev.preventDefault();
     save.disabled = true;
     clear(msg);
+    for (const f of Object.values(at)) fieldError(f, '');
     try {
       await api.updateCase(d.child.child_id, {
         status: status.value, follow_up_date: status.value === 'follow_up' ? followUp.value : '',
@@ -139,18 +145,21 @@ function caseForm(d, onSaved) {
       onSaved();
     } catch (e) {
       if (e.status === 401) throw e;
-      msg.append(h('div', { class: 'notice notice-error' }, e.status === 422 ? t('case.invalid') : errorText(e)));
+      hideToast(); // no earlier "saved" beside a mistake
+      if (e.status === 422 && at[e.field]) {
+        fieldError(at[e.field], t(`case.error.${e.field}`));
+        at[e.field].querySelector('select, input')?.focus();
+      } else {
+        msg.append(h('div', { class: 'notice notice-error', role: 'alert' }, e.status === 422 ? t('case.invalid') : errorText(e)));
+      }
       save.disabled = false;
     }
   } },
   h('div', { class: 'grid2' }, field(t('case.status'), status), fFollow, fRef, fClosed),
-  h('div', { class: 'grid2' },
-    field(t('case.consent'), consent, k.consent_at ? t('case.recorded', { time: stamp(k.consent_at) }) : t('case.consent_hint')),
-    field(t('case.parent_talk'), talk),
-    field(t('case.consultation'), consult, t('case.consultation_hint'))),
+  h('div', { class: 'grid2' }, fConsent, field(t('case.parent_talk'), talk), fConsult),
   h('fieldset', { class: 'group' }, h('legend', {}, t('case.next_action')),
     field(t('case.what'), action),
-    h('div', { class: 'grid2' }, field(t('case.owner'), owner), field(t('case.due'), due))),
+    h('div', { class: 'grid2' }, field(t('case.owner'), owner), fDue)),
   msg,
   h('div', { class: 'actions' }, save));
 }
