@@ -78,7 +78,9 @@ vp_result cstore_console_archive(struct cstore *st, const char *coach_id, const 
                                  const char *reason, const char *ip, int64_t now_ms);
 
 /* The child's page: cstore_dossier() (audited "view") with, per signal,
- * "seen" and "archived" added. Amended signals carry their earlier versions
+ * "seen" and "archived" added, and "route": every case status the child
+ * has had (from the audit log; "advised" once advice was given), so that a
+ * step the route skipped looks skipped. Amended signals carry their earlier versions
  * ("earlier", oldest first). */
 vp_result cstore_console_child(struct cstore *st, const char *coach_id, const char *child_id,
                                const char *ip, int64_t now_ms, json_t **out);

@@ -21,10 +21,16 @@ const REASONS = ['', 'care_lapsed', 'support_elsewhere', 'parents_declined', 'ch
 
 function opts(prefix, list) { return list.map((v) => [v, v ? t(`${prefix}.${v}`) : '–']); }
 
-function route(status) {
+// The route strip: steps the case went through are done, steps before the
+// current one that it never had are skipped (and say so), the rest to come.
+function route(status, taken) {
   const at = STATUSES.indexOf(status || 'new');
-  return h('ol', { class: 'route', 'aria-label': t('child.route') }, STATUSES.map((s, i) =>
-    h('li', { class: [i < at ? 'done' : null, i === at ? 'now' : null], 'aria-current': i === at ? 'step' : null }, statusLabel(s))));
+  const had = new Set(taken || []);
+  return h('ol', { class: 'route', 'aria-label': t('child.route') }, STATUSES.map((s, i) => {
+    const state = i === at ? 'now' : i > at ? null : had.has(s) ? 'done' : 'skipped';
+    return h('li', { class: state, 'aria-current': i === at ? 'step' : null, 'data-state': state || 'later' },
+      statusLabel(s), state === 'skipped' ? h('span', { class: 'sr' }, ` (${t('child.route_skipped')})`) : null);
+  }));
 }
 
 // What one version says: codes with labels, extras, the note (as the server
@@ -217,7 +223,7 @@ export async function render(main, { id, isCurrent }) {
       unseen.length ? h('button', { class: 'btn btn-small', type: 'button', 'data-action': 'seen-all', onclick: async () => {
         try { await api.markSeen(unseen); toast(tn('toast.seen', unseen.length)); reload(); } catch (e) { toast(errorText(e), 'error'); }
       } }, tn('child.mark_all_seen', unseen.length)) : null),
-    route(k.status));
+    route(k.status, d.route));
 
   const timeline = card(t('child.timeline'),
     items.length ? h('ol', { class: 'timeline' }, items.map((i) => i.el())) : empty(t('child.no_signals')));
