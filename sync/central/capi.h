@@ -21,6 +21,7 @@ struct capp {
     struct climit *login_ip;      /* failed logins per client address */
     struct climit *login_account; /* failed logins per email */
     struct climit *audit_refused; /* one "login_throttled" audit entry a minute per key */
+    struct climit *audit_denied; /* "denied" audit entries per coach: 10 at once, then 1 a minute */
     bool tls;
     atomic_bool stopping;
     int64_t session_idle_ms;

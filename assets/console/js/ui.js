@@ -36,6 +36,7 @@ export function errorText(e) {
   if (e.status === 0) return t('error.network');
   if (e.status === 401) return t('error.session');
   if (e.status === 403 && e.code === 'csrf') return t('error.csrf');
+  if (e.status === 403 && e.code === 'not_admin') return t('error.not_admin');
   if (e.status === 403) return t('error.forbidden');
   if (e.status === 404) return t('error.not_found');
   if (e.status === 409) return t('error.exists');
