@@ -9,7 +9,8 @@ VP_JOBS=$(nproc 2>/dev/null || echo 2)
 # What building and running need.
 VP_PKGS_BUILD="build-essential cmake pkg-config libsqlite3-dev libsodium-dev libjansson-dev
   zlib1g-dev libcurl4-openssl-dev libmicrohttpd-dev libgnutls28-dev libsdl2-dev
-  libsdl2-ttf-dev libfontconfig-dev fonts-dejavu-core curl ca-certificates"
+  libsdl2-ttf-dev libfontconfig-dev fonts-dejavu-core curl ca-certificates
+  libxlsxwriter-dev libcairo2-dev libpango1.0-dev"
 # What the tests need on top: a virtual display and clicks for the kiosk,
 # a fake clock, clang's libFuzzer and sanitizer runtimes, Chromium for the console,
 # the sqlite3 shell for checking databases; for tests/ops: systemd-analyze for
@@ -17,7 +18,8 @@ VP_PKGS_BUILD="build-essential cmake pkg-config libsqlite3-dev libsodium-dev lib
 # lintian for the .deb packages, cage and Xwayland for the kiosk under a Wayland
 # kiosk compositor (nothing of these is started as a service).
 VP_PKGS_TEST="xvfb xauth xdotool faketime clang libclang-rt-14-dev chromium sqlite3 procps openssl
-  systemd strace dpkg-dev lintian cage xwayland"
+  systemd strace dpkg-dev lintian cage xwayland
+  python3-openpyxl poppler-utils"
 # Benchmarks: an HTTP load generator and a command timer.
 VP_PKGS_BENCH="wrk hyperfine"
 

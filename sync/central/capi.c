@@ -32,6 +32,9 @@ void capp_init(struct capp *app, struct cstore *store, const struct capp_options
     app->login_ip = climit_new(1.0 / 10.0, 20, secret);
     /* a refused login costs no disk write beyond one audit entry a minute */
     app->audit_refused = climit_new(1.0 / 60.0, 1, secret);
+    /* every refused attempt of a coach is audited, but a flood of them is
+     * not a flood of disk writes */
+    app->audit_denied = climit_new(1.0 / 60.0, 10, secret);
     app->session_idle_ms = 30 * MINUTE_MS;
     app->session_abs_ms = 12 * 60 * MINUTE_MS;
     app->metrics = cmetrics_new();
@@ -46,6 +49,7 @@ void capp_release(struct capp *app)
     climit_free(app->audit_refused);
     cmetrics_free(app->metrics);
     sodium_memzero(app->metrics_token, sizeof(app->metrics_token));
+    climit_free(app->audit_denied);
     memset(app, 0, sizeof(*app));
 }
 
@@ -102,6 +106,19 @@ static bool authorize_coach(struct chttp_req *req, struct chttp_resp *resp)
 
 /* ---- scope: the ids a request carries ---- */
 
+/* Audits a refused attempt as "denied" with what was asked ("GET /path"),
+ * rate-capped per coach (capp.audit_denied). */
+static void audit_denied(struct chttp_req *req, const char *child_id, const char *loc,
+                         const char *why)
+{
+    char detail[200];
+    if (climit_take(req->app->audit_denied, req->coach.id, vp_mono_ms()) != 0)
+        return;
+    vp_snprintf(detail, sizeof(detail), "%s %s %s", why, req->method, req->path);
+    cstore_audit(req->app->store, req->coach.id, "denied", child_id, loc && *loc ? loc : NULL,
+                 detail, req->ip, vp_now_ms());
+}
+
 /* Answers for a store result of the scope rule; true if it allows. */
 static bool scope_result(struct chttp_req *req, struct chttp_resp *resp, enum cstore_kind kind,
                          const char *id, const char *loc, vp_result res)
@@ -111,6 +128,8 @@ static bool scope_result(struct chttp_req *req, struct chttp_resp *resp, enum cs
     if (res == VP_ERR_REFUSED && kind == CSTORE_KIND_CHILD && !strcmp(req->method, "GET"))
         cstore_audit(req->app->store, req->coach.id, "view_denied", id, loc, NULL, req->ip,
                      vp_now_ms());
+    else if (res == VP_ERR_REFUSED) /* another location's case, advice, CSV, erasure... */
+        audit_denied(req, kind == CSTORE_KIND_CHILD ? id : NULL, loc, "scope");
     chttp_store_error(req, resp, res);
     return false;
 }
@@ -202,7 +221,8 @@ bool capi_authorize(struct chttp_req *req, struct chttp_resp *resp, const struct
         if (!authorize_coach(req, resp))
             return false;
         if (!cstore_console_is_admin(req->app->store, req->coach.id)) {
-            chttp_error(req, resp, 403, "forbidden", NULL);
+            audit_denied(req, NULL, NULL, "not_admin");
+            chttp_error(req, resp, 403, "not_admin", NULL);
             return false;
         }
         return scope_check(req, resp, route);

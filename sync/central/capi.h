@@ -23,6 +23,7 @@ struct capp {
     struct climit *audit_refused; /* one "login_throttled" audit entry a minute per key */
     struct cmetrics *metrics;     /* counters for /metrics (cmetrics.h) */
     char metrics_token[128];      /* /metrics on the main listener needs it ("" = no route) */
+    struct climit *audit_denied; /* "denied" audit entries per coach: 10 at once, then 1 a minute */
     bool tls;
     atomic_bool stopping;
     int64_t session_idle_ms;

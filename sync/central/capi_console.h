@@ -46,10 +46,17 @@ void capi_cases_list(struct chttp_req *req, struct chttp_resp *resp);
 void capi_overview(struct chttp_req *req, struct chttp_resp *resp);
 void capi_export_signals(struct chttp_req *req, struct chttp_resp *resp);
 void capi_export_cases(struct chttp_req *req, struct chttp_resp *resp);
+void capi_export_signals_nl(struct chttp_req *req, struct chttp_resp *resp);
+void capi_export_cases_nl(struct chttp_req *req, struct chttp_resp *resp);
+void capi_export_signals_xlsx(struct chttp_req *req, struct chttp_resp *resp);
+void capi_export_cases_xlsx(struct chttp_req *req, struct chttp_resp *resp);
+/* ?lang=en asks for an export in English (Dutch otherwise); false after a 400. */
+bool capi_export_lang(struct chttp_req *req, struct chttp_resp *resp, enum vp_lang *lang);
 
 /* capi_console_child.c */
 void capi_child_get(struct chttp_req *req, struct chttp_resp *resp);
 void capi_child_dossier(struct chttp_req *req, struct chttp_resp *resp);
+void capi_child_letter(struct chttp_req *req, struct chttp_resp *resp);
 void capi_child_case(struct chttp_req *req, struct chttp_resp *resp);
 void capi_child_advice(struct chttp_req *req, struct chttp_resp *resp);
 void capi_child_erase(struct chttp_req *req, struct chttp_resp *resp);
@@ -59,6 +66,7 @@ void capi_audit_list(struct chttp_req *req, struct chttp_resp *resp);
 void capi_admin_locations(struct chttp_req *req, struct chttp_resp *resp);
 void capi_admin_location_add(struct chttp_req *req, struct chttp_resp *resp);
 void capi_admin_code(struct chttp_req *req, struct chttp_resp *resp);
+void capi_admin_privacy(struct chttp_req *req, struct chttp_resp *resp);
 void capi_admin_devices(struct chttp_req *req, struct chttp_resp *resp);
 void capi_admin_revoke(struct chttp_req *req, struct chttp_resp *resp);
 void capi_admin_device_name(struct chttp_req *req, struct chttp_resp *resp);

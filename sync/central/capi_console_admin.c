@@ -80,6 +80,27 @@ void capi_admin_code(struct chttp_req *req, struct chttp_resp *resp)
     capi_answer(req, resp, res, res ? NULL : out);
 }
 
+/* {"contact"}: the privacy contact of the location's organisation. */
+void capi_admin_privacy(struct chttp_req *req, struct chttp_resp *resp)
+{
+    static const char *const keys[] = { "contact", NULL };
+    const char *id = capi_id(req, resp), *contact = NULL;
+    struct vp_json_err err;
+    json_t *js;
+    vp_result res;
+    if (!id || !(js = capi_body(req, resp, keys)))
+        return;
+    memset(&err, 0, sizeof(err));
+    if (!vp_json_get_str(js, "contact", true, 1024, &contact, &err))
+        capi_invalid(req, resp, "contact");
+    else if ((res = cstore_console_privacy_contact_set(req->app->store, req->coach.id, id, contact,
+                                                       req->ip, vp_now_ms())) == VP_ERR_INVALID)
+        capi_invalid(req, resp, "contact");
+    else
+        capi_answer(req, resp, res, NULL);
+    json_decref(js);
+}
+
 /* ---- tablets: the fleet view (cstore_fleet.h) ---- */
 
 void capi_admin_devices(struct chttp_req *req, struct chttp_resp *resp)

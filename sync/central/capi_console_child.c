@@ -5,6 +5,9 @@
  * against the coach's locations before any of these run.
  */
 #include "capi_console.h"
+#include "cexport.h"
+#include "vp_i18n.h"
+#include "vp_str.h"
 #include "vp_json.h"
 #include "vp_time.h"
 #include <string.h>
@@ -20,6 +23,18 @@ void capi_child_get(struct chttp_req *req, struct chttp_resp *resp)
     capi_answer(req, resp, res, res ? NULL : out);
 }
 
+/* "dossier-CODE-YYYY-MM-DD.EXT": the child's code and today's local date,
+ * the same name the page gives the link. */
+static void dossier_name(struct chttp_resp *resp, enum vp_lang lang, const char *code,
+                         const char *ext)
+{
+    char day[11], name[96];
+    cexport_local_date(vp_now_ms(), day);
+    vp_snprintf(name, sizeof(name), "%s-%s-%s.%s", vp_tr_in(lang, "letter.file"),
+                code && *code ? code : "kind", day, ext);
+    chttp_attachment(resp, name);
+}
+
 void capi_child_dossier(struct chttp_req *req, struct chttp_resp *resp)
 {
     const char *id = capi_id(req, resp);
@@ -29,9 +44,32 @@ void capi_child_dossier(struct chttp_req *req, struct chttp_resp *resp)
         return;
     res = cstore_console_dossier_export(req->app->store, req->coach.id, id, req->ip, vp_now_ms(),
                                         &out);
-    capi_answer(req, resp, res, res ? NULL : out);
     if (!res)
-        resp->disposition = "attachment; filename=\"dossier.json\"";
+        dossier_name(resp, VP_LANG_NL,
+                     json_string_value(json_object_get(json_object_get(out, "child"), "pseudonym")),
+                     "json");
+    capi_answer(req, resp, res, res ? NULL : out);
+}
+
+/* The dossier as a letter a parent can read (PDF), ?lang=en in English. */
+void capi_child_letter(struct chttp_req *req, struct chttp_resp *resp)
+{
+    const char *id = capi_id(req, resp);
+    char code[VP_PSEUDONYM_LEN] = "";
+    enum vp_lang lang;
+    vp_result res;
+    if (!id || !capi_export_lang(req, resp, &lang))
+        return;
+    res = cstore_console_dossier_letter(req->app->store, req->coach.id, id, lang, req->ip,
+                                        vp_now_ms(), &resp->body, code);
+    if (res) {
+        vp_buf_reset(&resp->body);
+        chttp_store_error(req, resp, res);
+        return;
+    }
+    resp->status = 200;
+    resp->content_type = "application/pdf";
+    dossier_name(resp, lang, code, "pdf");
 }
 
 static bool read_edit(json_t *js, struct cstore_case_edit *e, struct vp_json_err *err)
@@ -47,6 +85,21 @@ static bool read_edit(json_t *js, struct cstore_case_edit *e, struct vp_json_err
            vp_json_get_str(js, "next_action_owner", false, 80, &e->next_action_owner, err) &&
            vp_json_get_str(js, "next_action_due", false, 10, &e->next_action_due, err) &&
            vp_json_get_str(js, "follow_up_date", false, 10, &e->follow_up_date, err);
+}
+
+/* 422 for a case edit that breaks a rule: one plain message per rule and
+ * the field it concerns ({"error","message","field"}), so the page can
+ * say it next to that field. */
+static void case_invalid(struct chttp_req *req, struct chttp_resp *resp, const char *field)
+{
+    char key[64];
+    const char *msg;
+    vp_snprintf(key, sizeof(key), "api.case.%s", field);
+    msg = vp_tr_in(req->lang, key);
+    if (!strcmp(msg, key))
+        msg = vp_tr_in(req->lang, "api.error.invalid");
+    chttp_json(resp, 422,
+               json_pack("{s:s,s:s,s:s}", "error", "invalid", "message", msg, "field", field));
 }
 
 void capi_child_case(struct chttp_req *req, struct chttp_resp *resp)
@@ -69,7 +122,7 @@ void capi_child_case(struct chttp_req *req, struct chttp_resp *resp)
     } else if ((res = cstore_case_update(req->app->store, req->coach.id, id, &edit, req->ip,
                                          vp_now_ms(), &out, &why)) != VP_OK) {
         if (res == VP_ERR_INVALID && why)
-            capi_invalid(req, resp, why);
+            case_invalid(req, resp, why);
         else
             chttp_store_error(req, resp, res);
     } else {

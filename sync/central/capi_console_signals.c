@@ -4,6 +4,7 @@
  * the CSV exports, filtered as on screen.
  */
 #include "capi_console.h"
+#include "vp_i18n.h"
 #include "vp_json.h"
 #include "vp_str.h"
 #include "vp_time.h"
@@ -127,31 +128,73 @@ void capi_overview(struct chttp_req *req, struct chttp_resp *resp)
     capi_answer(req, resp, res, res ? NULL : out);
 }
 
-static void export_csv(struct chttp_req *req, struct chttp_resp *resp, enum ccon_export kind)
+/* ?lang=en for an export in English; Dutch otherwise. False after a 400. */
+bool capi_export_lang(struct chttp_req *req, struct chttp_resp *resp, enum vp_lang *lang)
 {
+    const char *l = chttp_query(req, "lang");
+    *lang = VP_LANG_NL;
+    if (l && !vp_i18n_parse_lang(l, lang))
+        return capi_bad(req, resp);
+    return true;
+}
+
+static void export_as(struct chttp_req *req, struct chttp_resp *resp, enum ccon_export kind,
+                      enum cexport_format fmt)
+{
+    static const char *const types[] = {
+        "text/csv; charset=utf-8", "text/csv; charset=utf-8",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    };
     struct ccon_filter f;
+    enum vp_lang lang;
+    char day[11], name[96];
+    int64_t now = vp_now_ms();
     vp_result res;
-    if (!capi_read_filter(req, resp, &f))
+    if (!capi_read_filter(req, resp, &f) || !capi_export_lang(req, resp, &lang))
         return;
-    res = cstore_console_export(req->app->store, req->coach.id, kind, &f, req->ip, vp_now_ms(),
-                                &resp->body);
+    res = cstore_console_export_as(req->app->store, req->coach.id, kind, fmt, lang, &f, req->ip,
+                                   now, &resp->body);
     if (res) {
         vp_buf_reset(&resp->body);
         chttp_store_error(req, resp, res);
         return;
     }
     resp->status = 200;
-    resp->content_type = "text/csv; charset=utf-8";
-    resp->disposition = kind == CCON_EXPORT_SIGNALS ? "attachment; filename=\"signalen.csv\""
-                                                    : "attachment; filename=\"casussen.csv\"";
+    resp->content_type = types[fmt];
+    cexport_local_date(now, day);
+    vp_snprintf(
+        name, sizeof(name), "%s%s-%s.%s",
+        vp_tr_in(lang, kind == CCON_EXPORT_SIGNALS ? "export.file.signals" : "export.file.cases"),
+        fmt == CEXPORT_CODES ? "-codes" : "", day, fmt == CEXPORT_XLSX ? "xlsx" : "csv");
+    chttp_attachment(resp, name);
 }
 
 void capi_export_signals(struct chttp_req *req, struct chttp_resp *resp)
 {
-    export_csv(req, resp, CCON_EXPORT_SIGNALS);
+    export_as(req, resp, CCON_EXPORT_SIGNALS, CEXPORT_CODES);
 }
 
 void capi_export_cases(struct chttp_req *req, struct chttp_resp *resp)
 {
-    export_csv(req, resp, CCON_EXPORT_CASES);
+    export_as(req, resp, CCON_EXPORT_CASES, CEXPORT_CODES);
+}
+
+void capi_export_signals_nl(struct chttp_req *req, struct chttp_resp *resp)
+{
+    export_as(req, resp, CCON_EXPORT_SIGNALS, CEXPORT_NL_CSV);
+}
+
+void capi_export_cases_nl(struct chttp_req *req, struct chttp_resp *resp)
+{
+    export_as(req, resp, CCON_EXPORT_CASES, CEXPORT_NL_CSV);
+}
+
+void capi_export_signals_xlsx(struct chttp_req *req, struct chttp_resp *resp)
+{
+    export_as(req, resp, CCON_EXPORT_SIGNALS, CEXPORT_XLSX);
+}
+
+void capi_export_cases_xlsx(struct chttp_req *req, struct chttp_resp *resp)
+{
+    export_as(req, resp, CCON_EXPORT_CASES, CEXPORT_XLSX);
 }

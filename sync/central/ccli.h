@@ -17,6 +17,7 @@ struct ccli_args {
     const char *data, *listen, *tls_cert, *tls_key, *name, *org, *email, *location;
     const char *to, *from, *device, *rate, *threads;
     const char *keep;                                        /* backup --to DIR --keep N */
+    const char *format;                                      /* export --format */
     const char *signal_days, *case_days;                     /* retention overrides */
     const char *header_timeout, *body_timeout, *per_address; /* serve: HTTP limits */
     const char *metrics_listen, *metrics_token_file;         /* serve: /metrics */

@@ -40,6 +40,20 @@ const char *chttp_query(struct chttp_req *req, const char *key)
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
+void chttp_attachment(struct chttp_resp *resp, const char *name)
+{
+    char safe[160];
+    size_t n = 0;
+    for (const char *p = name; *p && n + 1 < sizeof(safe); p++) {
+        unsigned char ch = (unsigned char)*p;
+        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                  (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
+        safe[n++] = ok ? (char)ch : '_';
+    }
+    safe[n] = '\0';
+    snprintf(resp->disposition, sizeof(resp->disposition), "attachment; filename=\"%s\"", safe);
+}
+
 const char *chttp_header(struct chttp_req *req, const char *name)
 {
     if (!req->conn)

@@ -122,13 +122,13 @@ struct chttp_resp {
     const char *content_type;
     const unsigned char *static_data; /* a persistent buffer instead of body */
     size_t static_len;
-    int retry_after;         /* seconds, 0 = no header */
-    char set_cookie[320];    /* "" = no header */
-    bool cacheable;          /* static files; everything else is no-store */
-    const char *disposition; /* Content-Disposition (static text) or NULL */
-    bool drop;               /* close the connection without any answer (fault hooks) */
-    bool close;              /* Connection: close after this answer */
-    struct chttp_job *job;   /* internal: set by chttp_defer() */
+    int retry_after;       /* seconds, 0 = no header */
+    char set_cookie[320];  /* "" = no header */
+    bool cacheable;        /* static files; everything else is no-store */
+    char disposition[200]; /* Content-Disposition, "" = none (chttp_attachment) */
+    bool drop;             /* close the connection without any answer (fault hooks) */
+    bool close;            /* Connection: close after this answer */
+    struct chttp_job *job; /* internal: set by chttp_defer() */
 };
 
 typedef void (*chttp_fn)(struct chttp_req *req, struct chttp_resp *resp);
@@ -227,6 +227,9 @@ vp_result chttp_gunzip(const char *data, size_t len, struct vp_buf *out);
 
 /* ---- for handlers ---- */
 
+/* Sets Content-Disposition to an attachment named name (ASCII letters,
+ * digits, '-', '_' and '.'; anything else becomes '_'). */
+void chttp_attachment(struct chttp_resp *resp, const char *name);
 const char *chttp_query(struct chttp_req *req, const char *key);
 const char *chttp_header(struct chttp_req *req, const char *name);
 const char *chttp_cookie(struct chttp_req *req, const char *name);

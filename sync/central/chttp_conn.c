@@ -190,7 +190,7 @@ static enum MHD_Result queue(struct chttp_server *srv, struct MHD_Connection *co
         snprintf(num, sizeof(num), "%d", resp->retry_after);
         MHD_add_response_header(r, "Retry-After", num);
     }
-    if (resp->disposition)
+    if (resp->disposition[0])
         MHD_add_response_header(r, "Content-Disposition", resp->disposition);
     if (resp->set_cookie[0])
         MHD_add_response_header(r, "Set-Cookie", resp->set_cookie);

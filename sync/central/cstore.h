@@ -24,6 +24,7 @@
  */
 #ifndef CSTORE_H
 #define CSTORE_H
+#include "cexport.h"
 #include "vp_buf.h"
 #include "vp_error.h"
 #include "vp_uuid.h"
@@ -297,6 +298,13 @@ enum cstore_export_kind { CSTORE_EXPORT_SIGNALS, CSTORE_EXPORT_CASES };
 vp_result cstore_export(struct cstore *st, const char *coach_id, enum cstore_export_kind kind,
                         const char *location_id, const char *ip, int64_t now_ms,
                         struct vp_buf *csv);
+/* The same rows in a format: CEXPORT_CODES is cstore_export()'s CSV (codes,
+ * UTC, the machine-readable export); CEXPORT_NL_CSV and CEXPORT_XLSX are
+ * for people (cexport.h: words in lang, Dutch local time). Audited with the
+ * format. */
+vp_result cstore_export_as(struct cstore *st, const char *coach_id, enum cstore_export_kind kind,
+                           enum cexport_format fmt, enum vp_lang lang, const char *location_id,
+                           const char *ip, int64_t now_ms, struct vp_buf *out);
 
 /* ---- retention (cstore_retention.c) ---- */
 

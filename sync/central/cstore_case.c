@@ -111,6 +111,7 @@ static bool apply_edit(struct case_row *r, const struct cstore_case_edit *e, con
                        int64_t now, const char **why)
 {
     const char *case_status_names[VP_CASE_STATUS_COUNT + 1] = { NULL };
+    char before[sizeof(r->consent)];
     for (int i = 0; i < VP_CASE_STATUS_COUNT; i++)
         case_status_names[i] = vp_case_status_name((enum vp_case_status)i);
     if (!take(r->status, sizeof(r->status), e->status, case_status_names, 0, "status", why) ||
@@ -126,6 +127,7 @@ static bool apply_edit(struct case_row *r, const struct cstore_case_edit *e, con
               why) ||
         !take(r->owner, sizeof(r->owner), e->next_action_owner, NULL, 80, "next_action_owner", why))
         return false;
+    vp_strlcpy(before, r->consent, sizeof(before));
     if (e->consent && strcmp(e->consent, r->consent) != 0) {
         if (!take(r->consent, sizeof(r->consent), e->consent, consents, 0, "consent", why))
             return false;
@@ -141,7 +143,10 @@ static bool apply_edit(struct case_row *r, const struct cstore_case_edit *e, con
     take(r->due, sizeof(r->due), e->next_action_due, NULL, 10, "next_action_due", why);
     take(r->follow_up, sizeof(r->follow_up), e->follow_up_date, NULL, 10, "follow_up_date", why);
     if (!strcmp(r->consultation, "named") && strcmp(r->consent, "given") != 0) {
-        *why = "consultation"; /* named needs recorded consent */
+        /* named needs recorded consent: a consent taken back while named is
+         * the consent's mistake, a named consultation without it the
+         * consultation's (one message per rule, at its field) */
+        *why = !strcmp(before, "given") ? "consent" : "consultation";
         return false;
     }
     if (!strcmp(r->status, "closed") && !r->closed_reason[0]) {

@@ -267,6 +267,26 @@ static const char SQL_CHILD_MARKS[] =
     " sg.signal_id AND sn.coach_id = ?2), ar.reason FROM signals sg"
     " LEFT JOIN signal_archive ar ON ar.signal_id = sg.signal_id WHERE sg.child_id = ?1";
 
+/* Every status the case has had (from its audit entries), and "advised"
+ * once advice was given: the route strip marks the others as skipped. */
+static const char SQL_CHILD_ROUTE[] =
+    "SELECT DISTINCT substr(detail, 8, instr(detail || ' ', ' ') - 8) FROM audit"
+    " WHERE child_id = ?1 AND action = 'case_update' AND detail LIKE 'status=%'"
+    " UNION SELECT 'advised' FROM advice WHERE child_id = ?1"
+    " UNION SELECT COALESCE((SELECT status FROM cases WHERE child_id = ?1), 'new')"
+    " UNION SELECT 'new'";
+
+static json_t *route_taken(struct cconn *c, const char *child_id)
+{
+    sqlite3_stmt *s = cst_prep(c, SQL_CHILD_ROUTE);
+    json_t *a = json_array();
+    cst_bind_text(s, 1, child_id);
+    while (sqlite3_step(s) == SQLITE_ROW)
+        json_array_append_new(a, json_string(cst_col(s, 0)));
+    sqlite3_reset(s);
+    return a;
+}
+
 vp_result cstore_console_child(struct cstore *st, const char *coach_id, const char *child_id,
                                const char *ip, int64_t now_ms, json_t **out)
 {
@@ -299,6 +319,7 @@ vp_result cstore_console_child(struct cstore *st, const char *coach_id, const ch
             json_object_update(sig, m);
     }
     json_decref(marks);
+    json_object_set_new(*out, "route", route_taken(c, child_id));
     return VP_OK;
 }
 

@@ -78,7 +78,9 @@ vp_result cstore_console_archive(struct cstore *st, const char *coach_id, const 
                                  const char *reason, const char *ip, int64_t now_ms);
 
 /* The child's page: cstore_dossier() (audited "view") with, per signal,
- * "seen" and "archived" added. Amended signals carry their earlier versions
+ * "seen" and "archived" added, and "route": every case status the child
+ * has had (from the audit log; "advised" once advice was given), so that a
+ * step the route skipped looks skipped. Amended signals carry their earlier versions
  * ("earlier", oldest first). */
 vp_result cstore_console_child(struct cstore *st, const char *coach_id, const char *child_id,
                                const char *ip, int64_t now_ms, json_t **out);
@@ -89,6 +91,21 @@ vp_result cstore_console_child(struct cstore *st, const char *coach_id, const ch
 vp_result cstore_console_dossier_export(struct cstore *st, const char *coach_id,
                                         const char *child_id, const char *ip, int64_t now_ms,
                                         json_t **out);
+
+/* The dossier as a letter a parent can read (PDF appended to pdf), in lang:
+ * what was recorded and when (by the recorder's role), where it stands,
+ * what was shared with whom and on what consent (consent history from the
+ * audit, consultation, referral, advice), the advice, what a parent may ask
+ * (inzage, correction, erasure) and whom to contact (the organisation's
+ * privacy contact, else a line to fill in). The child is named only with
+ * recorded consent, else by code with a line for the name; other children
+ * in notes and advice read "een ander kind". code gets the child's
+ * pseudonym (for the file name). VP_ERR_REFUSED / VP_ERR_NOT_FOUND as the
+ * child's scope. Audited ("dossier_export", "format=pdf lang=.."). */
+vp_result cstore_console_dossier_letter(struct cstore *st, const char *coach_id,
+                                        const char *child_id, enum vp_lang lang, const char *ip,
+                                        int64_t now_ms, struct vp_buf *pdf,
+                                        char code[VP_PSEUDONYM_LEN]);
 
 /* Aggregated metrics over the coach's locations (or one): "signals" (the
  * signals received in the last `weeks` weeks), "by_week" (signals per
@@ -108,6 +125,14 @@ enum ccon_export { CCON_EXPORT_SIGNALS, CCON_EXPORT_CASES };
 vp_result cstore_console_export(struct cstore *st, const char *coach_id, enum ccon_export kind,
                                 const struct ccon_filter *f, const char *ip, int64_t now_ms,
                                 struct vp_buf *csv);
+/* The same rows in a format (cexport.h): CEXPORT_CODES is the CSV above
+ * (the machine-readable export); CEXPORT_NL_CSV and CEXPORT_XLSX are for
+ * people, in lang, with the coach's Gezien and Gearchiveerd. Audited with
+ * the filter and the format as detail. */
+vp_result cstore_console_export_as(struct cstore *st, const char *coach_id, enum ccon_export kind,
+                                   enum cexport_format fmt, enum vp_lang lang,
+                                   const struct ccon_filter *f, const char *ip, int64_t now_ms,
+                                   struct vp_buf *out);
 
 /* ---- admin ----
  * Every function below checks cstore_console_is_admin() (VP_ERR_REFUSED
@@ -120,7 +145,7 @@ vp_result cstore_console_export(struct cstore *st, const char *coach_id, enum cc
 bool cstore_console_is_admin(struct cstore *st, const char *coach_id);
 
 /* Her locations: [{"id","name","org","devices","children","signals",
- * "open_codes","coaches"}] */
+ * "open_codes","coaches","privacy_contact"}] */
 vp_result cstore_console_locations(struct cstore *st, const char *coach_id, int64_t now_ms,
                                    json_t **out);
 /* Adds a location (settings and catalog published to its feed) and assigns
@@ -129,6 +154,14 @@ vp_result cstore_console_locations(struct cstore *st, const char *coach_id, int6
 vp_result cstore_console_location_add(struct cstore *st, const char *coach_id, const char *name,
                                       const char *org, const char *ip, int64_t now_ms,
                                       json_t **out);
+/* Sets the privacy contact (who parents write to about their child's
+ * data: a name, an email address or a phone number; at most 200
+ * characters, "" clears it) of the organisation of one of her locations;
+ * every location of that organisation shares it. VP_ERR_INVALID for text
+ * that is too long, not UTF-8 or has control characters. Audited. */
+vp_result cstore_console_privacy_contact_set(struct cstore *st, const char *coach_id,
+                                             const char *location_id, const char *contact,
+                                             const char *ip, int64_t now_ms);
 /* A new enrolment code for one of her locations; the plain code is only in
  * *out ({"code","expires_at","location_id","location"}). Audited. */
 vp_result cstore_console_code_new(struct cstore *st, const char *coach_id, const char *location_id,

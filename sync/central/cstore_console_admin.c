@@ -57,8 +57,9 @@ static const char SQL_LOCATIONS[] =
                 " (SELECT COUNT(*) FROM enroll_codes e WHERE e.location_id = l.id AND e.used_at IS "
                 "NULL"
                 "  AND e.expires_at > ?1),"
-                " (SELECT COUNT(*) FROM coach_locations cl WHERE cl.location_id = l.id)"
-                " FROM locations l JOIN coach_locations me ON me.location_id = l.id AND "
+                " (SELECT COUNT(*) FROM coach_locations cl WHERE cl.location_id = l.id),"
+                " COALESCE((SELECT os.privacy_contact FROM org_settings os WHERE os.org = l.org),"
+                " '') FROM locations l JOIN coach_locations me ON me.location_id = l.id AND "
                 "me.coach_id = ?2"
                 " ORDER BY l.name";
 
@@ -78,11 +79,11 @@ vp_result cstore_console_locations(struct cstore *st, const char *coach_id, int6
     while ((rc = sqlite3_step(s)) == SQLITE_ROW)
         json_array_append_new(
             *out,
-            json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I}", "id", cst_col(s, 0), "name",
+            json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:s}", "id", cst_col(s, 0), "name",
                       cst_col(s, 1), "org", cst_col(s, 2), "devices", (json_int_t)cst_col_int(s, 3),
                       "children", (json_int_t)cst_col_int(s, 4), "signals",
                       (json_int_t)cst_col_int(s, 5), "open_codes", (json_int_t)cst_col_int(s, 6),
-                      "coaches", (json_int_t)cst_col_int(s, 7)));
+                      "coaches", (json_int_t)cst_col_int(s, 7), "privacy_contact", cst_col(s, 8)));
     sqlite3_reset(s);
     return rows_done(c, rc, out);
 }

@@ -4,6 +4,7 @@
  * cstore_cases_list()), so the consent rule for first names and the note
  * rule hold here too, and a signal is one row (its latest version).
  */
+#include "cexport.h"
 #include "cstore_console_int.h"
 #include "vp_i18n.h"
 #include "vp_str.h"
@@ -64,36 +65,77 @@ static void case_rows(struct vp_buf *out, json_t *rows, const char *status)
     }
 }
 
-vp_result cstore_console_export(struct cstore *st, const char *coach_id, enum ccon_export kind,
-                                const struct ccon_filter *f, const char *ip, int64_t now_ms,
-                                struct vp_buf *csv)
+/* The rows of kind for the filter: the inbox's {"signals","children"} or the
+ * cases list (*data, caller decrefs). */
+static vp_result export_data(struct cstore *st, const char *coach_id, enum ccon_export kind,
+                             const struct ccon_filter *f, int64_t now_ms, json_t **data)
+{
+    struct cstore_filter g;
+    if (kind == CCON_EXPORT_SIGNALS) /* the inbox caps its page; an export wants every row */
+        return cstore_console_inbox_all(st, coach_id, f, now_ms, EXPORT_MAX_ROWS, data);
+    memset(&g, 0, sizeof(g));
+    g.location_id = f->location_id;
+    g.status = f->status && strcmp(f->status, "open") != 0 ? f->status : NULL;
+    g.since_ms = f->since_ms;
+    g.limit = EXPORT_MAX_ROWS;
+    return cstore_cases_list(st, coach_id, &g, now_ms, data);
+}
+
+/* The export for people: a table in lang, written as fmt. */
+static vp_result people_export(struct cstore *st, enum ccon_export kind, enum cexport_format fmt,
+                               enum vp_lang lang, const struct ccon_filter *f, json_t *data,
+                               struct vp_buf *out)
+{
+    struct cexport_table t;
+    vp_result res = VP_OK;
+    cexport_table_init(&t, vp_tr_in(lang, kind == CCON_EXPORT_SIGNALS ? "export.sheet.signals"
+                                                                      : "export.sheet.cases"));
+    if (kind == CCON_EXPORT_SIGNALS)
+        cexport_signals(&t, json_object_get(data, "signals"), json_object_get(data, "children"),
+                        cstore_catalog(st), lang, true);
+    else
+        cexport_cases(&t, data, f->status, lang);
+    if (fmt == CEXPORT_XLSX)
+        res = cexport_xlsx(&t, out);
+    else
+        cexport_csv(&t, out);
+    cexport_table_release(&t);
+    return res;
+}
+
+vp_result cstore_console_export_as(struct cstore *st, const char *coach_id, enum ccon_export kind,
+                                   enum cexport_format fmt, enum vp_lang lang,
+                                   const struct ccon_filter *f, const char *ip, int64_t now_ms,
+                                   struct vp_buf *out)
 {
     json_t *data = NULL;
-    char detail[200];
-    vp_result res;
-    if (kind == CCON_EXPORT_SIGNALS) {
-        /* the inbox caps its page; an export wants every row */
-        res = cstore_console_inbox_all(st, coach_id, f, now_ms, EXPORT_MAX_ROWS, &data);
-        if (!res)
-            signal_rows(csv, cstore_catalog(st), data);
-    } else {
-        struct cstore_filter g;
-        memset(&g, 0, sizeof(g));
-        g.location_id = f->location_id;
-        g.status = f->status && strcmp(f->status, "open") != 0 ? f->status : NULL;
-        g.since_ms = f->since_ms;
-        g.limit = EXPORT_MAX_ROWS;
-        res = cstore_cases_list(st, coach_id, &g, now_ms, &data);
-        if (!res)
-            case_rows(csv, data, f->status);
+    char detail[240];
+    vp_result res = export_data(st, coach_id, kind, f, now_ms, &data);
+    if (!res && fmt == CEXPORT_CODES) {
+        if (kind == CCON_EXPORT_SIGNALS)
+            signal_rows(out, cstore_catalog(st), data);
+        else
+            case_rows(out, data, f->status);
+    } else if (!res) {
+        res = people_export(st, kind, fmt, lang, f, data, out);
     }
     json_decref(data);
     if (res)
         return res;
-    snprintf(detail, sizeof(detail), "location=%s domain=%s level=%d status=%s since=%lld view=%d",
+    snprintf(detail, sizeof(detail),
+             "location=%s domain=%s level=%d status=%s since=%lld view=%d format=%s",
              f->location_id ? f->location_id : "all", f->domain ? f->domain : "all", f->level,
-             f->status ? f->status : "all", (long long)f->since_ms, (int)f->view);
+             f->status ? f->status : "all", (long long)f->since_ms, (int)f->view,
+             cexport_format_name(fmt));
     return cstore_audit(st, coach_id,
                         kind == CCON_EXPORT_SIGNALS ? "export_signals" : "export_cases", NULL,
                         f->location_id, detail, ip, now_ms);
+}
+
+vp_result cstore_console_export(struct cstore *st, const char *coach_id, enum ccon_export kind,
+                                const struct ccon_filter *f, const char *ip, int64_t now_ms,
+                                struct vp_buf *csv)
+{
+    return cstore_console_export_as(st, coach_id, kind, CEXPORT_CODES, VP_LANG_NL, f, ip, now_ms,
+                                    csv);
 }

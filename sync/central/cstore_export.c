@@ -3,7 +3,9 @@
  * same coach views as the console (cstore_view.c), so the consent rule for
  * first names holds here too.
  */
+#include "cexport.h"
 #include "cstore_int.h"
+#include "vp_i18n.h"
 #include "vp_str.h"
 #include <stdio.h>
 #include <string.h>
@@ -117,25 +119,58 @@ static void csv_rows(struct vp_buf *out, json_t *rows, const char *const cols[],
     }
 }
 
-vp_result cstore_export(struct cstore *st, const char *coach_id, enum cstore_export_kind kind,
-                        const char *location_id, const char *ip, int64_t now_ms, struct vp_buf *csv)
+/* The rows of kind for the coach (NULL = operator), every one of them. */
+static vp_result export_rows(struct cstore *st, const char *coach_id, enum cstore_export_kind kind,
+                             const char *location_id, int64_t now_ms, json_t **rows)
 {
     struct cstore_filter f;
-    json_t *rows = NULL;
-    vp_result res;
     memset(&f, 0, sizeof(f));
     f.location_id = location_id;
     f.limit = EXPORT_MAX_ROWS;
     if (kind == CSTORE_EXPORT_SIGNALS)
-        res = cstore_signals_list(st, coach_id, &f, now_ms, &rows);
-    else
-        res = cstore_cases_list(st, coach_id, &f, now_ms, &rows);
+        return cstore_signals_list(st, coach_id, &f, now_ms, rows);
+    return cstore_cases_list(st, coach_id, &f, now_ms, rows);
+}
+
+vp_result cstore_export_as(struct cstore *st, const char *coach_id, enum cstore_export_kind kind,
+                           enum cexport_format fmt, enum vp_lang lang, const char *location_id,
+                           const char *ip, int64_t now_ms, struct vp_buf *out)
+{
+    struct cexport_table t;
+    json_t *rows = NULL;
+    char detail[64];
+    vp_result res = export_rows(st, coach_id, kind, location_id, now_ms, &rows);
     if (res)
         return res;
-    csv_rows(csv, rows, kind == CSTORE_EXPORT_SIGNALS ? signal_cols : cst_csv_case_cols,
-             kind == CSTORE_EXPORT_CASES);
+    if (fmt == CEXPORT_CODES) {
+        csv_rows(out, rows, kind == CSTORE_EXPORT_SIGNALS ? signal_cols : cst_csv_case_cols,
+                 kind == CSTORE_EXPORT_CASES);
+    } else {
+        cexport_table_init(&t,
+                           vp_tr_in(lang, kind == CSTORE_EXPORT_SIGNALS ? "export.sheet.signals"
+                                                                        : "export.sheet.cases"));
+        if (kind == CSTORE_EXPORT_SIGNALS)
+            cexport_signals(&t, rows, NULL, cstore_catalog(st), lang, false);
+        else
+            cexport_cases(&t, rows, NULL, lang);
+        if (fmt == CEXPORT_XLSX)
+            res = cexport_xlsx(&t, out);
+        else
+            cexport_csv(&t, out);
+        cexport_table_release(&t);
+    }
     json_decref(rows);
+    if (res)
+        return res;
+    snprintf(detail, sizeof(detail), "format=%s", cexport_format_name(fmt));
     return cstore_audit(st, coach_id,
                         kind == CSTORE_EXPORT_SIGNALS ? "export_signals" : "export_cases", NULL,
-                        location_id, NULL, ip, now_ms);
+                        location_id, fmt == CEXPORT_CODES ? NULL : detail, ip, now_ms);
+}
+
+vp_result cstore_export(struct cstore *st, const char *coach_id, enum cstore_export_kind kind,
+                        const char *location_id, const char *ip, int64_t now_ms, struct vp_buf *csv)
+{
+    return cstore_export_as(st, coach_id, kind, CEXPORT_CODES, VP_LANG_NL, location_id, ip, now_ms,
+                            csv);
 }

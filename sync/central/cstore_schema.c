@@ -231,5 +231,11 @@ static const char m4[] =
 static const char m5[] =
     "ALTER TABLE locations ADD COLUMN closed_until TEXT NOT NULL DEFAULT '';\n";
 
-const char *const cst_migrations[] = { m1, m2, m3, m4, m5 };
+/* The coach's week (issue 12): the privacy contact of an organisation, for
+ * the dossier letter parents read. */
+static const char m6[] =
+    "CREATE TABLE org_settings (org TEXT PRIMARY KEY, privacy_contact TEXT NOT NULL DEFAULT '',\n"
+    "  updated_at INTEGER NOT NULL) WITHOUT ROWID;\n";
+
+const char *const cst_migrations[] = { m1, m2, m3, m4, m5, m6 };
 const int cst_migration_count = (int)(sizeof(cst_migrations) / sizeof(cst_migrations[0]));

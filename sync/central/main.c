@@ -65,6 +65,7 @@ static bool parse_args(int argc, char **argv, struct ccli_args *a)
         O("--email", email),
         O("--to", to),
         O("--keep", keep),
+        O("--format", format),
         O("--from", from),
         O("--device", device),
         O("--rate-limit", rate),
@@ -173,6 +174,7 @@ static int cmd_enroll_code(const struct ccli_args *a, struct cstore *st)
 static int cmd_export(const struct ccli_args *a, struct cstore *st)
 {
     struct vp_buf csv = VP_BUF_INIT;
+    enum cexport_format fmt = CEXPORT_CODES; /* today's CSV stays the default (CONTRACT) */
     enum cstore_export_kind kind;
     vp_result res;
     if (a->positional && !strcmp(a->positional, "signals"))
@@ -181,7 +183,10 @@ static int cmd_export(const struct ccli_args *a, struct cstore *st)
         kind = CSTORE_EXPORT_CASES;
     else
         return ccli_say_error("central.usage.export", NULL), CCLI_USAGE;
-    res = cstore_export(st, NULL, kind, a->location, "cli", vp_now_ms(), &csv);
+    if (a->format && !cexport_format_parse(a->format, &fmt))
+        return ccli_say_error("central.usage.format", NULL), CCLI_USAGE;
+    res = cstore_export_as(st, NULL, kind, fmt, vp_i18n_lang(), a->location, "cli", vp_now_ms(),
+                           &csv);
     if (!res)
         fwrite(csv.data, 1, csv.len, stdout);
     vp_buf_release(&csv);

@@ -295,6 +295,67 @@ static void test_a_taken_email_is_409_in_plain_words(void)
     CHECK_INT_EQ(ctu_login(srv.url, "x@example.org", CTU_PASSWORD, ck, cs), 200);
 }
 
+static long as_x(const char *method, const char *path, const char *body, struct central_http *r)
+{
+    return ctu_coach(srv.url, method, path, w.x_cookie, w.x_csrf, body, r);
+}
+
+/* Issue 12: a coach without admin rights is told so, not that a child or
+ * location is not hers; the attempt is audited. */
+static void test_a_coach_without_admin_rights_is_told_so_and_audited(void)
+{
+    struct central_http r;
+    int64_t before =
+        count("SELECT COUNT(*) FROM audit WHERE action = 'denied' AND coach_id = '%s'", w.coach_x);
+    CHECK_INT_EQ(as_x("GET", "/api/console/admin/coaches", NULL, &r), 403);
+    CHECK(strstr(r.body.data, "\"error\":\"not_admin\""));
+    CHECK(strstr(r.body.data, vp_tr_in(VP_LANG_NL, "api.error.not_admin")));
+    CHECK(!strstr(r.body.data, "andere locatie"));
+    central_http_release(&r);
+    CHECK_INT_EQ(count("SELECT COUNT(*) FROM audit WHERE action = 'denied' AND coach_id = '%s'"
+                       " AND detail = 'not_admin GET /api/console/admin/coaches'",
+                       w.coach_x),
+                 before + 1);
+}
+
+/* Every refused attempt at another location's case, advice, CSV and erasure
+ * is audited, at most ten at once per coach (then one a minute). */
+static void test_every_denied_attempt_is_audited_and_capped_per_coach(void)
+{
+    struct central_http r;
+    char path[200];
+    const char *const posts[][2] = {
+        { "case", "{\"status\":\"closed\"}" },
+        { "advice", "{\"text\":\"x\"}" },
+        { "erase", "{\"confirm\":true}" },
+    };
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof(path), "/api/console/children/%s/%s", w.foreign_child, posts[i][0]);
+        CHECK_INT_EQ(as_y("POST", path, posts[i][1], &r), 403);
+        central_http_release(&r);
+    }
+    snprintf(path, sizeof(path), "/api/console/export/signals.csv?location=%s", w.foreign);
+    CHECK_INT_EQ(as_y("GET", path, NULL, &r), 403);
+    central_http_release(&r);
+    CHECK_INT_EQ(count("SELECT COUNT(*) FROM audit WHERE action = 'denied' AND coach_id = '%s'"
+                       " AND child_id = '%s' AND detail LIKE 'scope POST %%'",
+                       w.admin_y, w.foreign_child),
+                 3);
+    CHECK_INT_EQ(count("SELECT COUNT(*) FROM audit WHERE action = 'denied' AND coach_id = '%s'"
+                       " AND detail LIKE 'scope GET /api/console/export/signals.csv%%'",
+                       w.admin_y),
+                 1);
+    /* a flood: 40 more refusals write at most the rest of the burst */
+    for (int i = 0; i < 40; i++) {
+        CHECK_INT_EQ(as_y("GET", path, NULL, &r), 403);
+        central_http_release(&r);
+    }
+    /* the burst is 10 per coach, refilled one a minute: however many more
+     * attempts, at most 11 entries in this test's time */
+    CHECK(count("SELECT COUNT(*) FROM audit WHERE action = 'denied' AND coach_id = '%s'",
+                w.admin_y) <= 11);
+}
+
 int main(void)
 {
     char *tmp = vp_test_tempdir();
@@ -306,6 +367,8 @@ int main(void)
         fprintf(stderr, "cannot set up the central service\n");
         return 1;
     }
+    VP_TEST(test_a_coach_without_admin_rights_is_told_so_and_audited); /* before any grant */
+    VP_TEST(test_every_denied_attempt_is_audited_and_capped_per_coach);
     VP_TEST(test_admin_makes_codes_only_for_her_locations);
     VP_TEST(test_admin_lists_only_her_locations_and_tablets);
     VP_TEST(test_admin_revokes_only_her_locations_tablets);
@@ -316,6 +379,7 @@ int main(void)
     VP_TEST(test_the_store_adds_a_coach_all_or_nothing);
     VP_TEST(test_a_taken_location_name_is_409_in_plain_words);
     VP_TEST(test_a_taken_email_is_409_in_plain_words);
+
     if (central_proc_stop(&srv) != 0) {
         fprintf(stderr, "FAIL: the server did not stop cleanly\n");
         vp_test_failures++;

@@ -38,6 +38,7 @@ static const struct {
     { "POST /api/console/children/{id}/erase", "{\"confirm\":true}" },
     { "POST /api/console/admin/locations", NULL }, /* filled in: the foreign location's name */
     { "POST /api/console/admin/locations/{id}/code", "{}" },
+    { "POST /api/console/admin/locations/{id}/privacy", "{\"contact\":\"privacy@example.org\"}" },
     { "POST /api/console/admin/devices/{id}/revoke", "{}" },
     { "POST /api/console/admin/devices/{id}/name", "{\"name\":\"Overgenomen\"}" },
     { "POST /api/console/admin/locations/{id}/closed", "{\"until\":\"\"}" },

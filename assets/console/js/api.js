@@ -6,11 +6,12 @@
 let csrf = '';
 
 export class ApiError extends Error {
-  constructor(status, code, message, retryAfter) {
+  constructor(status, code, message, retryAfter, field) {
     super(message || code || `HTTP ${status}`);
     this.status = status;
     this.code = code;
     this.retryAfter = retryAfter;
+    this.field = field || null; // the field a 422 concerns (one rule, one message)
   }
 }
 
@@ -44,13 +45,25 @@ async function request(method, path, body, params) {
   try { js = text ? JSON.parse(text) : null; } catch { js = null; }
   if (!res.ok) {
     const ra = parseInt(res.headers.get('Retry-After') || '0', 10) || 0;
-    throw new ApiError(res.status, js?.error || 'http', js?.message, ra);
+    throw new ApiError(res.status, js?.error || 'http', js?.message, ra, js?.field);
   }
   return js;
 }
 
-export function csvUrl(kind, params) { return `/api/console/export/${kind}.csv${query(params)}`; }
-export function dossierUrl(childId) { return `/api/console/children/${encodeURIComponent(childId)}/dossier.json`; }
+// The export files: 'xlsx' (Excel workbook), 'nl' (CSV for Dutch Excel) or
+// 'codes' (CSV with codes and UTC times, for other programs).
+const exportFile = { xlsx: (k) => `${k}.xlsx`, nl: (k) => `${k}-nl.csv`, codes: (k) => `${k}.csv` };
+export function exportUrl(kind, format, params) { return `/api/console/export/${exportFile[format](kind)}${query(params)}`; }
+export function csvUrl(kind, params) { return exportUrl(kind, 'codes', params); }
+export function dossierUrl(childId, format = 'json', lang) {
+  return `/api/console/children/${encodeURIComponent(childId)}/dossier.${format}${query({ lang })}`;
+}
+// The dossier's file name: the child's code and today's date in Amsterdam,
+// the same name the server gives it (Content-Disposition).
+export function dossierName(code, format) {
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  return `dossier-${String(code).replace(/[^\w.-]/g, '_')}-${day}.${format}`;
+}
 
 export const api = {
   login: (email, password) => request('POST', 'login', { email, password }),

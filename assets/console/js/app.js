@@ -119,6 +119,10 @@ export async function route() {
       if (seq === renderSeq) { clear(el).append(errorBox(e)); }
     }
   });
+  // after a page change the focus goes to the new page's heading (a screen
+  // reader says where she is; the keyboard starts at the top of the page)
+  const heading = seq === renderSeq && el.querySelector('h1');
+  if (heading) { heading.tabIndex = -1; heading.focus(); }
 }
 
 window.addEventListener('hashchange', route);

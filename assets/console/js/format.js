@@ -1,6 +1,6 @@
 // format.js - dates, ages, levels, case states and signal labels in the
 // coach's language.
-import { t, currentLanguage } from './i18n.js';
+import { t, tn, currentLanguage } from './i18n.js';
 import { state } from './state.js';
 
 const DAY = 86400000;
@@ -67,6 +67,15 @@ export function childName(child) {
   if (!child) return t('child.erased');
   if (child.named && child.first_name) return `${child.first_name} (${child.pseudonym})`;
   return child.pseudonym;
+}
+
+// A wait in words: "10 min", "3 uur", "2 dagen" (never "0 uur").
+export function duration(seconds) {
+  if (seconds === null || seconds === undefined) return '–';
+  const s = Math.max(0, seconds);
+  if (s < 90 * 60) return t('unit.minutes', { n: Math.max(1, Math.round(s / 60)) });
+  if (s < 36 * 3600) return tn('unit.hours_n', Math.round(s / 3600));
+  return tn('unit.days_n', Math.round(s / 86400));
 }
 
 export function days(n) {

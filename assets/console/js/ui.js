@@ -4,6 +4,23 @@ import { t } from './i18n.js';
 import { statusLabel, levelLabel } from './format.js';
 
 let toastTimer = 0;
+// One toast at a time: a new one replaces the old; an error at a field hides it.
+export function hideToast() {
+  clearTimeout(toastTimer);
+  const el = document.getElementById('toast');
+  if (el) el.hidden = true;
+}
+
+// A plain message next to the field it concerns (field() elements); '' clears.
+export function fieldError(fieldEl, text) {
+  fieldEl.querySelector('.field-error')?.remove();
+  const control = fieldEl.querySelector('input, select, textarea');
+  if (!text) { control?.removeAttribute('aria-invalid'); return; }
+  const id = `err-${Math.random().toString(36).slice(2)}`;
+  fieldEl.append(h('span', { class: 'field-error', id, role: 'alert' }, text));
+  if (control) { control.setAttribute('aria-invalid', 'true'); control.setAttribute('aria-describedby', id); }
+}
+
 export function toast(text, kind) {
   const el = document.getElementById('toast');
   el.textContent = text;
@@ -19,6 +36,7 @@ export function errorText(e) {
   if (e.status === 0) return t('error.network');
   if (e.status === 401) return t('error.session');
   if (e.status === 403 && e.code === 'csrf') return t('error.csrf');
+  if (e.status === 403 && e.code === 'not_admin') return t('error.not_admin');
   if (e.status === 403) return t('error.forbidden');
   if (e.status === 404) return t('error.not_found');
   if (e.status === 409) return t('error.exists');

@@ -9,7 +9,7 @@ export async function makeWorld(name, { perLocation = 8, secondCoach = false } =
   const dir = tempDir(name);
   const d = demo(dir);
   if (secondCoach) addCoach(dir, 'lotte@kluppluz.example', 'Lotte Jansen', 'een-lang-wachtwoord', [d.locations[0].id]);
-  const central = new Central(dir);
+  const central = new Central(dir, { TZ: 'UTC' }); // servers run in UTC; the console shows Amsterdam time
   const url = await central.start();
   const { devices, pushed } = await seed(url, d.locations, perLocation);
   const browser = await launch();

@@ -52,6 +52,12 @@ export const steps = [
     eq(flagged, [old.id], 'the quiet tablet');
     check((await w.page.textContent('main')).includes('meer dan 3 dagen niet gesynchroniseerd'), 'a plain notice');
     await shot(w.page, 'admin-devices');
+    // how long a batch waited, in words (a 10-minute wait once read "0 uur")
+    const words = await w.page.evaluate(async () => {
+      const f = await import('/static/js/format.js');
+      return [30, 600, 3 * 3600, 26 * 3600, 2 * 86400].map((s) => f.duration(s));
+    });
+    eq(words, ['1 min', '10 min', '3 uur', '26 uur', '2 dagen'], 'readable durations');
   }],
   ['revoking a tablet makes its next pull fail with 401', async (w) => {
     await w.page.click(`tr[data-device="${w.newDev.id}"] [data-action=revoke]`);
@@ -85,7 +91,13 @@ export const steps = [
     check(!(await page.isVisible('#nav a[data-nav=admin]')), 'no Beheer for her');
     await page.goto(`${w.url}/#/beheer/apparaten`);
     await settle(page);
-    check((await page.textContent('main')).includes('Je hebt geen toegang'), 'Beheer by URL says no access');
+    const said = await page.textContent('main');
+    check(said.includes('Beheer is alleen voor beheerders') && !said.includes('niet aan jou toegewezen'), 'Beheer by URL says she lacks admin rights (not that a child is not hers)', said);
+    check(await page.evaluate(() => document.activeElement?.tagName === 'H1'), 'the page still has its heading, focused');
+    const api = await pageApi(page, 'GET', '/api/console/admin/coaches');
+    eq([api.status, api.body.error], [403, 'not_admin'], 'the API says not_admin');
+    check(api.body.message.includes('alleen voor beheerders'), 'in plain words', api.body.message);
+    check((await auditActions(w.page, 'denied')).some((e) => e.detail.startsWith('not_admin GET /api/console/admin/coaches')), 'the refusal is audited');
     eq((await pageApi(page, 'GET', '/api/console/admin/coaches')).status, 403, 'admin API');
     eq((await pageApi(page, 'POST', '/api/console/admin/locations', { name: 'X', org: 'Y' })).status, 403, 'add location API');
     check((await auditActions(w.page, 'coach_add')).some((e) => e.detail.includes('noor@kluppluz.example')), 'coach_add audited');
@@ -100,5 +112,20 @@ export const steps = [
     await w.page.selectOption('select[name=action]', 'device_revoke');
     await settle(w.page);
     eq([...new Set(await w.page.$$eval('.audit-table tr[data-action]', (r) => r.map((x) => x.dataset.action)))], ['device_revoke'], 'filtered');
+  }],
+  ['audit details read as words, not as codes', async (w) => {
+    const korein = w.demo.locations.find((l) => l.name === 'Korein');
+    eq((await pageApi(w.page, 'GET', `/api/console/export/signals.xlsx?location=${korein.id}&level=2&status=open&view=new`)).status, 200, 'an export');
+    await w.page.selectOption('select[name=action]', 'export_signals');
+    await settle(w.page);
+    const detail = await w.page.textContent('.audit-table tr[data-action=export_signals] td.detail');
+    for (const want of ['Locatie: Korein', 'Niveau: Zorg', 'open (niet afgesloten)', 'Nieuw', 'Excel'])
+      check(detail.includes(want), `the detail says "${want}"`, detail);
+    check(!/=|location|domain|view/.test(detail), 'no key=value codes', detail);
+    await w.page.selectOption('select[name=action]', 'denied');
+    await settle(w.page);
+    const denied = await w.page.textContent('.audit-table tr[data-action=denied] td.detail');
+    check(denied.includes('geen beheerrechten'), 'a refusal in words', denied);
+    await shot(w.page, 'admin-audit-words');
   }],
 ];

@@ -2,9 +2,11 @@
 // no first name without consent; status change and advice reach the
 // location's tablet at its next pull; consent shows the first name; the
 // dossier export; erasure confirmed twice reaches the tablet; all audited.
-import { readFileSync } from 'node:fs';
+import { readFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { makeWorld, endWorld, login, pageApi, auditActions, settle } from '../lib/world.mjs';
-import { check, eq, shot } from '../lib/harness.mjs';
+import { check, eq, shot, REF_SHOTS } from '../lib/harness.mjs';
 import { sql } from '../lib/sql.mjs';
 
 export const setup = async () => {
@@ -28,6 +30,22 @@ async function saveCase(page) {
   check(res.status() === 200, 'case saved', res.status());
   await page.waitForFunction(() => !document.querySelector('[data-action=save-case]')?.disabled);
   await settle(page);
+}
+
+// Saves the case expecting a refusal: which field says what, how many
+// messages there are, whether a toast is still up, where the focus went.
+async function mistake(page) {
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/case') && r.request().method() === 'POST'),
+    page.click('[data-action=save-case]')]);
+  check(res.status() === 422, 'refused with 422', res.status());
+  await page.waitForSelector('.field-error');
+  return page.evaluate(() => {
+    const e = document.querySelector('.field-error');
+    const f = e.closest('.field').querySelector('select, input');
+    return { field: f.name, text: e.textContent, errors: document.querySelectorAll('.field-error, .case-form .notice-error').length,
+      toast: !document.getElementById('toast').hidden, focused: document.activeElement?.name || null };
+  });
 }
 
 export const steps = [
@@ -106,14 +124,26 @@ export const steps = [
     let c = (await w.dev.pull()).filter((x) => x.type === 'case' && x.child_id === w.childId).pop();
     eq(c?.status, 'referred', 'referred on the tablet');
     await w.page.selectOption('select[name=status]', 'closed');
-    await w.page.click('[data-action=save-case]');
-    await w.page.waitForSelector('.case-form .notice-error');
-    check((await w.page.textContent('.case-form .notice-error')).includes('kies bij afsluiten een reden'), 'closing without a reason is refused plainly');
+    eq(await mistake(w.page), { field: 'closed_reason', text: 'Kies een reden om de casus af te sluiten.', errors: 1, toast: false, focused: 'closed_reason' }, 'closing without a reason: its own message at its field');
     await w.page.selectOption('select[name=status]', 'advised');
     await saveCase(w.page);
     const k = (await pageApi(w.page, 'GET', `/api/console/children/${w.childId}`)).body.case;
     eq([k.status, k.referred_to, k.follow_up_date], ['advised', 'speech', ''], 'the case after the flow');
     check(k.referral_at !== null, 'the referral is stamped for the lead times');
+  }],
+  ['each case-save mistake has its own message at its field, and no earlier toast beside it', async (w) => {
+    // consent is given and the consultation is named (the steps before)
+    await w.page.selectOption('select[name=consent]', 'withdrawn');
+    eq(await mistake(w.page), { field: 'consent', text: 'De consultatie staat nog op naam. Zet die eerst op anoniem of geen consultatie; trek daarna de toestemming in.', errors: 1, toast: false, focused: 'consent' }, 'withdrawing consent while named');
+    await w.page.selectOption('select[name=consultation]', 'anonymous');
+    await saveCase(w.page);
+    check(await w.page.isVisible('#toast'), 'a success toast after saving');
+    await w.page.selectOption('select[name=consultation]', 'named');
+    eq(await mistake(w.page), { field: 'consultation', text: 'Consultatie op naam kan alleen als de ouders toestemming hebben gegeven. Kies anoniem, of leg eerst de toestemming vast.', errors: 1, toast: false, focused: 'consultation' }, 'named without consent (the success toast is gone)');
+    await shot(w.page, 'case-mistake', '.case-form');
+    await w.page.selectOption('select[name=consultation]', 'anonymous');
+    await saveCase(w.page);
+    eq(await w.page.$$eval('.field-error', (e) => e.length), 0, 'a good save clears the message');
   }],
   ['the dossier export holds everything about the child and is audited', async (w) => {
     const [download] = await Promise.all([w.page.waitForEvent('download'), w.page.click('[data-action=dossier]')]);
@@ -127,6 +157,36 @@ export const steps = [
     const acts = new Set(d.audit.map((a) => a.action));
     for (const a of ['view', 'case_update', 'advice']) check(acts.has(a), `the dossier lists "${a}" from the audit log`, [...acts]);
     check((await auditActions(w.page, 'dossier_export')).some((e) => e.child_id === w.childId), 'dossier_export audited');
+  }],
+  ['the letter for parents: a PDF named by the child\'s code and date, with the recorded signals, audited', async (w) => {
+    const [download] = await Promise.all([w.page.waitForEvent('download'), w.page.click('[data-action=letter]')]);
+    const name = download.suggestedFilename();
+    const want = await w.page.getAttribute('[data-action=letter]', 'download');
+    check(new RegExp(`^dossier-${w.kid.pseudonym}-\\d{4}-\\d{2}-\\d{2}\\.pdf$`).test(name), 'the file carries the child\'s code and the date', name);
+    eq(name, want, 'the server\'s name and the page\'s name agree');
+    const dir = process.env.VP_SHOTS_DIR || w.dir;
+    mkdirSync(dir, { recursive: true });
+    const pdf = join(dir, 'dossier.pdf');
+    copyFileSync(await download.path(), pdf);
+    check(readFileSync(pdf).subarray(0, 4).toString() === '%PDF', 'a PDF');
+    const r = spawnSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' });
+    check(r.status === 0, 'pdftotext reads it', r.stderr);
+    const text = r.stdout.replace(/\s+/g, ' ');
+    check(text.includes('Wat we over je kind hebben vastgelegd') && text.includes(w.kid.pseudonym), 'the title and the child\'s code', text.slice(0, 200));
+    for (const rec of w.mine) for (const code of rec.signals)
+      check(text.includes(LABELS.get(code)), `the recorded signal "${LABELS.get(code)}" is in the letter`);
+    check(!text.includes('{') && !text.includes('signal_id') && !text.includes('"'), 'no JSON in the letter');
+    check(text.includes('Wat je mag vragen') && text.includes('Contact'), 'rights and contact');
+    // a reference picture of the first page (looked at by a person)
+    const png = spawnSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', pdf, join(dir, 'dossier-page-1')]);
+    check(png.status === 0, 'pdftoppm renders the first page');
+    if (process.env.VP_UPDATE_SHOTS === '1') copyFileSync(join(dir, 'dossier-page-1.png'), join(REF_SHOTS, 'dossier-page-1.png'));
+    const audit = (await auditActions(w.page, 'dossier_export')).filter((e) => e.child_id === w.childId && e.detail === 'format=pdf lang=nl');
+    check(audit.length === 1, 'the download is audited', audit);
+  }],
+  ['the JSON dossier keeps its data, named by the child\'s code and date', async (w) => {
+    const [download] = await Promise.all([w.page.waitForEvent('download'), w.page.click('[data-action=dossier]')]);
+    check(new RegExp(`^dossier-${w.kid.pseudonym}-\\d{4}-\\d{2}-\\d{2}\\.json$`).test(download.suggestedFilename()), 'dossier-CODE-DATE.json', download.suggestedFilename());
   }],
   ['erasure is confirmed twice, reaches the tablet and is audited', async (w) => {
     const ids = w.mine.map((r) => r.id);

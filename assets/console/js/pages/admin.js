@@ -4,14 +4,16 @@
 import { h, clear, select, field } from '../dom.js';
 import { api } from '../api.js';
 import { t, tn } from '../i18n.js';
-import { stamp, when } from '../format.js';
+import { stamp, when, duration } from '../format.js';
 import { state } from '../state.js';
 import { tablets } from './fleet.js';
+import { auditWords } from '../audit.js';
 import { card, empty, errorBox, toast, errorText, dialog, confirmDialog, replace, busy } from '../ui.js';
 
 const TABS = ['locaties', 'apparaten', 'coaches', 'audit'];
 const ACTIONS = ['login', 'login_failed', 'login_throttled', 'logout', 'view', 'view_denied', 'case_update', 'advice', 'archive', 'unarchive',
-  'export_signals', 'export_cases', 'dossier_export', 'erase', 'enroll_code', 'device_revoke', 'device_rename', 'location_closed', 'location_add', 'coach_add', 'coach_update'];
+  'export_signals', 'export_cases', 'dossier_export', 'erase', 'enroll_code', 'device_revoke', 'device_rename', 'location_closed', 'location_add', 'coach_add', 'coach_update',
+  'denied', 'privacy_contact'];
 
 function showCode(c) {
   return dialog(t('admin.code_title', { location: c.location }), (close) => h('div', { class: 'code-show' },
@@ -109,12 +111,12 @@ async function audit(body, refresh) {
       h('tbody', {}, rows.map((r) => h('tr', { 'data-action': r.action },
         h('td', { class: 'nowrap' }, stamp(r.at)), h('td', {}, r.coach || h('span', { class: 'muted' }, r.ip || '–')),
         h('td', {}, t(`audit.${r.action}`)), h('td', {}, r.pseudonym || (r.child_id ? h('span', { class: 'muted mono' }, r.child_id.slice(0, 8)) : '')),
-        h('td', {}, r.location), h('td', { class: 'detail' }, r.detail))))) : empty(t('admin.audit_empty'))));
+        h('td', {}, r.location), h('td', { class: 'detail', title: r.detail }, auditWords(r.action, r.detail)))))) : empty(t('admin.audit_empty'))));
 }
 
 export async function render(main, { id, isCurrent }) {
   if (!state.admin) {
-    clear(main).append(h('div', { class: 'page' }, card(null, errorBox({ status: 403 }))));
+    clear(main).append(h('div', { class: 'page' }, h('div', { class: 'page-head' }, h('h1', {}, t('admin.title'))), card(null, errorBox({ status: 403, code: 'not_admin' }))));
     return;
   }
   const tab = TABS.includes(id) ? id : 'locaties';

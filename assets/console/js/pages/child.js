@@ -5,11 +5,11 @@
 // consent, parent conversation, consultation, next action); advice back to
 // the tablets; inzage and erasure.
 import { h, clear, select, field } from '../dom.js';
-import { api, dossierUrl } from '../api.js';
-import { t, tn } from '../i18n.js';
+import { api, dossierUrl, dossierName } from '../api.js';
+import { t, tn, currentLanguage } from '../i18n.js';
 import { stamp, age, signalLabel, domainOf, childName, date, statusLabel } from '../format.js';
 import { STATUSES } from '../filters.js';
-import { card, empty, errorBox, level, pill, toast, errorText, replace, busy } from '../ui.js';
+import { card, empty, errorBox, level, pill, toast, hideToast, fieldError, errorText, replace, busy } from '../ui.js';
 import { archiveDialog } from './inbox.js';
 import { eraseChild } from './erase.js';
 
@@ -21,10 +21,16 @@ const REASONS = ['', 'care_lapsed', 'support_elsewhere', 'parents_declined', 'ch
 
 function opts(prefix, list) { return list.map((v) => [v, v ? t(`${prefix}.${v}`) : '–']); }
 
-function route(status) {
+// The route strip: steps the case went through are done, steps before the
+// current one that it never had are skipped (and say so), the rest to come.
+function route(status, taken) {
   const at = STATUSES.indexOf(status || 'new');
-  return h('ol', { class: 'route', 'aria-label': t('child.route') }, STATUSES.map((s, i) =>
-    h('li', { class: [i < at ? 'done' : null, i === at ? 'now' : null], 'aria-current': i === at ? 'step' : null }, statusLabel(s))));
+  const had = new Set(taken || []);
+  return h('ol', { class: 'route', 'aria-label': t('child.route') }, STATUSES.map((s, i) => {
+    const state = i === at ? 'now' : i > at ? null : had.has(s) ? 'done' : 'skipped';
+    return h('li', { class: state, 'aria-current': i === at ? 'step' : null, 'data-state': state || 'later' },
+      statusLabel(s), state === 'skipped' ? h('span', { class: 'sr' }, ` (${t('child.route_skipped')})`) : null);
+  }));
 }
 
 // What one version says: codes with labels, extras, the note (as the server
@@ -115,6 +121,11 @@ function caseForm(d, onSaved) {
   const fFollow = field(t('case.follow_up_date'), followUp);
   const fRef = field(t('case.referred_to'), referred);
   const fClosed = field(t('case.closed_reason'), closed);
+  const fConsent = field(t('case.consent'), consent, k.consent_at ? t('case.recorded', { time: stamp(k.consent_at) }) : t('case.consent_hint'));
+  const fConsult = field(t('case.consultation'), consult, t('case.consultation_hint'));
+  const fDue = field(t('case.due'), due);
+  // where the server's rule (error.field) is said: one message, at its field
+  const at = { closed_reason: fClosed, consultation: fConsult, consent: fConsent, next_action_due: fDue, follow_up_date: fFollow };
   const sync = () => {
     fFollow.hidden = status.value !== 'follow_up';
     fRef.hidden = !['referred', 'waiting', 'support_started'].includes(status.value) && !referred.value;
@@ -128,6 +139,7 @@ function caseForm(d, onSaved) {
     ev.preventDefault();
     save.disabled = true;
     clear(msg);
+    for (const f of Object.values(at)) fieldError(f, '');
     try {
       await api.updateCase(d.child.child_id, {
         status: status.value, follow_up_date: status.value === 'follow_up' ? followUp.value : '',
@@ -139,21 +151,26 @@ function caseForm(d, onSaved) {
       onSaved();
     } catch (e) {
       if (e.status === 401) throw e;
-      msg.append(h('div', { class: 'notice notice-error' }, e.status === 422 ? t('case.invalid') : errorText(e)));
+      hideToast(); // no earlier "saved" beside a mistake
+      if (e.status === 422 && at[e.field]) {
+        fieldError(at[e.field], t(`case.error.${e.field}`));
+        at[e.field].querySelector('select, input')?.focus();
+      } else {
+        msg.append(h('div', { class: 'notice notice-error', role: 'alert' }, e.status === 422 ? t('case.invalid') : errorText(e)));
+      }
       save.disabled = false;
     }
   } },
   h('div', { class: 'grid2' }, field(t('case.status'), status), fFollow, fRef, fClosed),
-  h('div', { class: 'grid2' },
-    field(t('case.consent'), consent, k.consent_at ? t('case.recorded', { time: stamp(k.consent_at) }) : t('case.consent_hint')),
-    field(t('case.parent_talk'), talk),
-    field(t('case.consultation'), consult, t('case.consultation_hint'))),
+  h('div', { class: 'grid2' }, fConsent, field(t('case.parent_talk'), talk), fConsult),
   h('fieldset', { class: 'group' }, h('legend', {}, t('case.next_action')),
     field(t('case.what'), action),
-    h('div', { class: 'grid2' }, field(t('case.owner'), owner), field(t('case.due'), due))),
+    h('div', { class: 'grid2' }, field(t('case.owner'), owner), fDue)),
   msg,
   h('div', { class: 'actions' }, save));
 }
+
+function noPrint(el) { el.classList.add('no-print'); return el; }
 
 function adviceForm(d, onSaved) {
   const text = h('textarea', { name: 'advice', rows: 4, maxlength: 2000, placeholder: t('advice.placeholder') });
@@ -206,18 +223,19 @@ export async function render(main, { id, isCurrent }) {
       unseen.length ? h('button', { class: 'btn btn-small', type: 'button', 'data-action': 'seen-all', onclick: async () => {
         try { await api.markSeen(unseen); toast(tn('toast.seen', unseen.length)); reload(); } catch (e) { toast(errorText(e), 'error'); }
       } }, tn('child.mark_all_seen', unseen.length)) : null),
-    route(k.status));
+    route(k.status, d.route));
 
   const timeline = card(t('child.timeline'),
     items.length ? h('ol', { class: 'timeline' }, items.map((i) => i.el())) : empty(t('child.no_signals')));
 
   const right = h('div', { class: 'stack' },
     card(t('case.title'), caseForm(d, reload)),
-    card(t('advice.title'), adviceForm(d, reload)),
+    noPrint(card(t('advice.title'), adviceForm(d, reload))), // on paper an empty form is noise
     card(t('child.privacy'),
       h('p', { class: 'small muted' }, t('child.privacy_text')),
       h('div', { class: 'actions actions-left' },
-        h('a', { class: 'btn', href: dossierUrl(c.child_id), download: `dossier-${c.pseudonym}.json`, 'data-action': 'dossier' }, t('child.dossier')),
+        h('a', { class: 'btn btn-primary', href: dossierUrl(c.child_id, 'pdf', currentLanguage() === 'en' ? 'en' : undefined), download: dossierName(c.pseudonym, 'pdf'), 'data-action': 'letter' }, t('child.letter')),
+        h('a', { class: 'btn', href: dossierUrl(c.child_id), download: dossierName(c.pseudonym, 'json'), 'data-action': 'dossier' }, t('child.dossier')),
         h('button', { class: 'btn btn-quiet', type: 'button', 'data-action': 'print', onclick: () => window.print() }, t('child.print')),
         h('button', { class: 'btn btn-danger-quiet', type: 'button', 'data-action': 'erase', onclick: async () => {
           if (await eraseChild(c)) location.hash = '#/kinderen';

@@ -1,9 +1,13 @@
-// export.js - Export: CSV of signals and of cases for her locations, filtered
-// as on screen (the inbox filter); a child's dossier for a parent's inzage;
+// export.js - Export: signals and cases for her locations, filtered as on
+// screen (the inbox filter), as an Excel workbook, a CSV for Dutch Excel or a
+// CSV with codes for other programs; a child's dossier for a parent's inzage;
 // erasure of a child. Every export is written to the audit log.
 import { h, clear, select, field } from '../dom.js';
-import { api, csvUrl, dossierUrl } from '../api.js';
-import { t } from '../i18n.js';
+import { api, exportUrl, dossierUrl, dossierName } from '../api.js';
+import { t, currentLanguage } from '../i18n.js';
+
+// Exports speak the console's language (Dutch unless she chose English).
+const langParam = () => (currentLanguage() === 'en' ? 'en' : undefined);
 import { childName } from '../format.js';
 import { getFilter, setFilter, filterFields, params } from '../filters.js';
 import { card, replace } from '../ui.js';
@@ -15,12 +19,16 @@ export async function render(main, { isCurrent }) {
   const cases = (await api.cases({ limit: 1000 })).cases;
   if (!isCurrent()) return;
 
-  const links = h('div', { class: 'actions actions-left' });
+  const links = h('div', { class: 'export-links' });
   const drawLinks = () => {
     const f = getFilter();
     replace(links,
-      h('a', { class: 'btn btn-primary', href: csvUrl('signals', params(f)), download: 'signalen.csv', 'data-action': 'csv-signals' }, t('export.signals')),
-      h('a', { class: 'btn', href: csvUrl('cases', params(f)), download: 'casussen.csv', 'data-action': 'csv-cases' }, t('export.cases')));
+      ...['signals', 'cases'].map((kind) => h('div', { class: 'export-row' },
+        h('span', { class: 'export-kind' }, t(`export.${kind}`)),
+        h('div', { class: 'actions actions-left' },
+          h('a', { class: `btn${kind === 'signals' ? ' btn-primary' : ''}`, href: exportUrl(kind, 'xlsx', { ...params(f), lang: langParam() }), 'data-action': `xlsx-${kind}` }, t('export.as_xlsx')),
+          h('a', { class: 'btn', href: exportUrl(kind, 'nl', { ...params(f), lang: langParam() }), 'data-action': `nlcsv-${kind}` }, t('export.as_nl_csv')),
+          h('a', { class: 'btn btn-quiet', href: exportUrl(kind, 'codes', params(f)), 'data-action': `csv-${kind}` }, t('export.as_codes'))))));
   };
   const viewSel = select({ name: 'view', onchange: (ev) => { setFilter({ ...getFilter(), view: ev.target.value }); drawLinks(); } },
     ['new', 'all', 'archived'].map((v) => [v, t(`inbox.view.${v}`)]), getFilter().view);
@@ -32,7 +40,8 @@ export async function render(main, { isCurrent }) {
   const drawChild = () => {
     const c = cases.find((x) => x.child_id === pick.value);
     replace(childActions, c ? [
-      h('a', { class: 'btn', href: dossierUrl(c.child_id), download: `dossier-${c.pseudonym}.json`, 'data-action': 'dossier' }, t('child.dossier')),
+      h('a', { class: 'btn btn-primary', href: dossierUrl(c.child_id, 'pdf', currentLanguage() === 'en' ? 'en' : undefined), download: dossierName(c.pseudonym, 'pdf'), 'data-action': 'letter' }, t('child.letter')),
+        h('a', { class: 'btn', href: dossierUrl(c.child_id), download: dossierName(c.pseudonym, 'json'), 'data-action': 'dossier' }, t('child.dossier')),
       h('a', { class: 'btn btn-quiet', href: `#/kind/${c.child_id}` }, t('action.open')),
       h('button', { class: 'btn btn-danger-quiet', type: 'button', 'data-action': 'erase', onclick: async () => {
         if (await eraseChild(c)) render(main, { isCurrent });

@@ -81,7 +81,7 @@ export async function render(main, { isCurrent }) {
   const statusRows = STATUSES.filter((s) => s !== 'closed').map((s) => ({ label: t(`status.${s}`), value: tot.status[s] || 0, color: STATUS_COLORS[s] }));
   const overdueRows = d.locations.map((l) => {
     const p = d.per_location[l.id];
-    return { label: l.name, value: p.overdue + p.follow_up_overdue, color: '#B86E00' };
+    return { label: l.name, value: p.overdue + p.follow_up_overdue, color: '#945700' };
   });
 
   replace(body,
