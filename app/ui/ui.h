@@ -179,8 +179,25 @@ struct ui_found {
 void ui_find_control(struct ui *ui, const char *label, struct ui_found *out);
 /* Controls whose keychar is exactly key. */
 void ui_find_key(struct ui *ui, const char *key, struct ui_found *out);
-/* True if text occurs in any visible text or control label. */
+/* True if text occurs in any visible text or control label, whole or cut
+ * (what `expect-not` asks: not even a part of it shows). */
 bool ui_text_visible(struct ui *ui, const char *text);
+/* True if text occurs in a text a person can read in full: drawn whole
+ * (not shortened with an ellipsis, not a paragraph cut short), inside the
+ * window, and nothing drawn after it covers it (a modal's backdrop
+ * neither). A wrapped paragraph counts as one text. What `expect` asks. */
+bool ui_text_shown(struct ui *ui, const char *text);
+/* The layout check of what a person can touch now (everything after the
+ * last block). One line per finding is appended to out; returns how many:
+ *  - a control off the screen, smaller than UI_TARGET_MIN, overlapping
+ *    another control, or partly covered by a box drawn after it;
+ *  - a text cut (ellipsis), off the screen, covered by anything drawn
+ *    after it, or running over the edge of a box beneath it;
+ *  - a text under 20 px, or body text (a wrapped paragraph or a text of
+ *    five words or more) under 24 px;
+ *  - a text under 4.5:1 contrast against what is drawn behind it (each
+ *    text draw, sampled at its middle and both ends). */
+int ui_layout_check(struct ui *ui, struct vp_buf *out);
 /* Appends every visible text of the frame, " | " separated. */
 void ui_visible_texts(struct ui *ui, char *out, size_t size);
 
