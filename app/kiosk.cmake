@@ -9,7 +9,7 @@ target_link_libraries(vp_ui PUBLIC vp_core PkgConfig::SDL2 PkgConfig::SDL2_TTF
 
 if(TARGET vp_devstore)
   add_library(vp_screens STATIC
-    screens/app.c screens/app_common.c screens/app_edit.c screens/scr_first.c
+    screens/app.c screens/app_common.c screens/app_status.c screens/app_edit.c screens/scr_first.c
     screens/scr_lock.c screens/scr_children.c screens/scr_child.c screens/scr_signal.c
     screens/scr_signal_extras.c screens/scr_signal_note.c screens/scr_sync.c screens/scr_admin.c
     screens/scr_admin_forms.c)

@@ -117,22 +117,40 @@ static bool cmd_expect(struct runner *r, char **args, int n, bool want)
                 : true;
 }
 
-static bool type_char(struct runner *r, const char *ch)
+static bool tap_label(struct runner *r, const char *label)
 {
     struct ui_found f;
-    ui_find_key(r->s.ui, ch, &f);
-    if (f.count == 0) {
-        struct ui_found shift;
-        ui_find_control(r->s.ui, "\xE2\x87\xA7", &shift); /* ⇧ */
-        if (shift.count == 1) {
-            tap_rect(r, shift.rect);
-            ui_find_key(r->s.ui, ch, &f);
-        }
-    }
+    ui_find_control(r->s.ui, label, &f);
     if (f.count != 1)
-        return fail(r, "no key on the on-screen keyboard for", ch);
+        return false;
     tap_rect(r, f.rect);
     return true;
+}
+
+/* Taps the key for ch, switching to capitals or to the punctuation layer
+ * (and back) when it is not on the keys shown. */
+static bool type_char(struct runner *r, const char *ch)
+{
+    static const char *const steps[][2] = {
+        { NULL, NULL },             /* as shown */
+        { "\xE2\x87\xA7", NULL },   /* ⇧ */
+        { "\xE2\x87\xA7", "?123" }, /* ⇧ off, symbols */
+        { "\xE2\x87\xA7", NULL },   /* symbols + ⇧ */
+        { "\xE2\x87\xA7", "abc" },  /* back to the letters */
+        { "\xE2\x87\xA7", NULL },   /* a capital after symbols */
+    };
+    struct ui_found f;
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        for (int k = 0; k < 2; k++)
+            if (steps[i][k])
+                tap_label(r, steps[i][k]);
+        ui_find_key(r->s.ui, ch, &f);
+        if (f.count == 1) {
+            tap_rect(r, f.rect);
+            return true;
+        }
+    }
+    return fail(r, "no key on the on-screen keyboard for", ch);
 }
 
 static bool cmd_type(struct runner *r, const char *text)

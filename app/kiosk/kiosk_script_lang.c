@@ -154,6 +154,18 @@ static void one(const struct vp_catalog *cat, enum vp_lang from, enum vp_lang to
 void ks_translate(const struct vp_catalog *cat, enum vp_lang from, enum vp_lang to,
                   const char *text, struct ks_texts *t)
 {
+    static const char tick[] = " \xE2\x9C\x93"; /* a chosen chip: "… ✓" */
+    size_t len = strlen(text);
+    if (from != to && len > strlen(tick) && vp_str_eq(text + len - strlen(tick), tick)) {
+        char base[1024];
+        vp_strlcpy(base, text,
+                   len - strlen(tick) + 1 < sizeof(base) ? len - strlen(tick) + 1 : sizeof(base));
+        ks_translate(cat, from, to, base, t);
+        for (int i = 0; i < t->n; i++)
+            vp_strlcpy(t->text[i] + strlen(t->text[i]), tick,
+                       sizeof(t->text[i]) - strlen(t->text[i]));
+        return;
+    }
     memset(t, 0, sizeof(*t));
     if (from != to)
         one(cat, from, to, text, t);
@@ -164,8 +176,8 @@ void ks_translate(const struct vp_catalog *cat, enum vp_lang from, enum vp_lang 
             const char *e = strstr(p, DOT);
             char part[512];
             struct ks_texts pt;
-            size_t len = e ? (size_t)(e - p) : strlen(p);
-            vp_strlcpy(part, p, len + 1 < sizeof(part) ? len + 1 : sizeof(part));
+            size_t plen = e ? (size_t)(e - p) : strlen(p);
+            vp_strlcpy(part, p, plen + 1 < sizeof(part) ? plen + 1 : sizeof(part));
             memset(&pt, 0, sizeof(pt));
             one(cat, from, to, part, &pt);
             if (b.len)

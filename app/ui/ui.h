@@ -58,7 +58,7 @@ typedef uint32_t ui_color;
 
 /* Fonts: a pixel size, optionally | UI_BOLD. */
 #define UI_BOLD    0x1000
-#define UI_F_BADGE 18
+#define UI_F_BADGE 20
 #define UI_F_SMALL 20
 #define UI_F_SUB   22
 #define UI_F_BODY  24
@@ -125,6 +125,11 @@ int ui_text_in(struct ui *ui, struct ui_rect r, int font, ui_color c, enum ui_al
  * (0: no limit; the last line gets an ellipsis). Returns the height used. */
 int ui_text_wrap(struct ui *ui, struct ui_rect r, int font, ui_color c, const char *text,
                  int max_lines);
+/* Lines first_line .. first_line + max_lines - 1 of text wrapped to r.w
+ * (a page of a long text, no ellipsis). Returns the number of lines of the
+ * whole text. */
+int ui_text_page(struct ui *ui, struct ui_rect r, int font, ui_color c, const char *text,
+                 int first_line, int max_lines);
 /* Measuring (logical px). */
 int ui_text_width(struct ui *ui, int font, const char *text);
 int ui_line_height(struct ui *ui, int font);

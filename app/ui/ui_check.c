@@ -237,16 +237,26 @@ static double text_contrast(const struct ui *ui, size_t i)
 
 /* ---- the layout check ---- */
 
+/* Words: runs without spaces that hold a letter or digit ("·" is none). */
 static int words(const char *s)
 {
     int n = 0;
-    bool in = false;
+    bool in = false, counted = false;
     for (; *s; s++) {
-        bool sp = *s == ' ';
-        if (!sp && !in)
+        unsigned char c = (unsigned char)*s;
+        bool sp = c == ' ';
+        if (sp) {
+            in = counted = false;
+            continue;
+        }
+        in = true;
+        if (!counted && ((c >= 0xC3 && c < 0xE0) || (c >= '0' && c <= '9') ||
+                         ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))) {
             n++;
-        in = !sp;
+            counted = true;
+        }
     }
+    (void)in;
     return n;
 }
 

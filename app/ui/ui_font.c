@@ -384,3 +384,50 @@ int ui_wrap_height(struct ui *ui, int w, int font, const char *text, int max_lin
         return 0;
     return wrap(ui, w, font, text, max_lines, NULL, NULL) * ui_line_height(ui, font);
 }
+
+struct page_draw {
+    struct ui *ui;
+    struct ui_rect r;
+    int font, lh, first, n;
+    ui_color c;
+    struct vp_buf shown; /* the page's lines, for scripts */
+    int width;
+};
+
+static void page_line(void *ctx, const char *s, int index, bool last)
+{
+    struct page_draw *d = ctx;
+    struct ui_item *it;
+    int tw;
+    (void)last;
+    if (!s || index < d->first || index >= d->first + d->n)
+        return;
+    tw = ui_text_in(d->ui,
+                    (struct ui_rect){ d->r.x, d->r.y + (index - d->first) * d->lh, d->r.w, d->lh },
+                    d->font, d->c, UI_LEFT, s);
+    if (tw > d->width)
+        d->width = tw;
+    it = ui_last_item(d->ui);
+    if (it && it->kind == IT_TEXT)
+        it->para = true;
+    if (d->shown.len)
+        vp_buf_addch(&d->shown, ' ');
+    vp_buf_adds(&d->shown, s);
+}
+
+int ui_text_page(struct ui *ui, struct ui_rect r, int font, ui_color c, const char *text,
+                 int first_line, int max_lines)
+{
+    struct page_draw d = { ui, r,           font, ui_line_height(ui, font), first_line, max_lines,
+                           c,  VP_BUF_INIT, 0 };
+    int n;
+    if (!text || !*text)
+        return 0;
+    n = wrap(ui, r.w, font, text, 0, page_line, &d);
+    if (d.shown.len) {
+        int drawn = n - first_line < max_lines ? n - first_line : max_lines;
+        ui_info(ui, (struct ui_rect){ r.x, r.y, d.width, drawn * d.lh }, d.shown.data, false);
+    }
+    vp_buf_release(&d.shown);
+    return n;
+}

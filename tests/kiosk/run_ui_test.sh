@@ -2,7 +2,8 @@
 # Runs one kiosk UI test: tests/kiosk/scripts/NAME.vps, at every screen size
 # and in both languages (issue 11).
 #   run_ui_test.sh KIOSK FIXTURE SCRIPT REFDIR WORKDIR
-# Lines of the script starting with "#fixture bare" ask for an empty store;
+# "#fixture bare" asks for an empty store ("#fixture not-enrolled", "revoked",
+# "quiet": see kiosk_fixture make);
 # "#args ..." adds options for the script's own run (--size WxH, --lang en);
 # "#lang en" says which language the script is written in (Dutch if not);
 # "#check CMD ARG => TEXT" runs `kiosk_fixture CMD DIR ARG` after each run
@@ -31,11 +32,9 @@ run() {
     dir="$work/$name/$1-$2"
     rm -rf "$dir"
     mkdir -p "$dir/data" "$dir/shots"
-    if grep -q '^#fixture bare' "$script"; then
-        "$fixture" make "$dir/data" --bare
-    else
-        "$fixture" make "$dir/data"
-    fi
+    how=$(sed -n 's/^#fixture \([a-z-]*\).*/--\1/p' "$script")
+    # shellcheck disable=SC2086
+    "$fixture" make "$dir/data" $how
     noshots=1
     [ "$3" = 1 ] && noshots=0
     # shellcheck disable=SC2086
