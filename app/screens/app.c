@@ -132,6 +132,8 @@ void app_go(struct app *a, enum screen s)
     }
     if (s != a->screen)
         a->page = 0;
+    if (s == SCR_SYNC && a->screen != SCR_SYNC)
+        a->sync_msg[0] = '\0';
     a->screen = s;
     a->overlay = OV_NONE;
     app_refresh_status(a);
@@ -293,6 +295,12 @@ void app_sync_note(struct app *a, const struct app_sync_note *note)
                    note->kind == APP_SYNC_ENROLLED ? T("admin.enrolled") : note->message,
                    sizeof(a->admin_msg));
     }
+    if (a->screen == SCR_SYNC && note->kind == APP_SYNC_ROUND) /* the round ended: say how */
+        vp_strlcpy(a->sync_msg,
+                   note->result == VP_OK ? T("sync.done")
+                   : note->message[0]    ? note->message
+                                         : vp_result_message(note->result),
+                   sizeof(a->sync_msg));
     if (a->screen == SCR_SIGNAL || a->screen == SCR_FIRST || a->overlay != OV_NONE)
         app_refresh_status(a); /* keep what the person is doing as it is */
     else

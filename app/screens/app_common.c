@@ -28,8 +28,9 @@ const struct ui_style st_danger = { UI_C_SURFACE, UI_C_LVL3, UI_C_LVL3, 2, 14, U
 #define CHEVRON "\xE2\x80\xB9" /* ‹ */
 
 /* Right side of the header: the staff member's name and, on the children
- * screen, the links to switch, lock and (for managers) admin. */
-static void header_who(struct app *a, int links)
+ * screen, the links to switch, lock and (for managers) admin. Returns the
+ * left edge of what it drew. */
+static int header_who(struct app *a, int links)
 {
     struct ui *ui = a->ui;
     int x = ui_width(ui) - M_MARGIN;
@@ -39,7 +40,7 @@ static void header_who(struct app *a, int links)
     } items[3];
     int n = 0;
     if (!a->unlocked)
-        return;
+        return x;
     if (links) {
         items[n].label = T("head.lock");
         items[n++].action = A_LOCK;
@@ -52,83 +53,68 @@ static void header_who(struct app *a, int links)
     }
     for (int i = 0; i < n; i++) {
         int w = ui_text_width(ui, UI_F_SUB, items[i].label) + 24;
-        struct ui_rect r = { x - w, 4, w, M_HEAD - 8 };
+        struct ui_rect r = { x - w, 4, w < UI_TARGET_MIN ? UI_TARGET_MIN : w, M_HEAD - 8 };
+        if (w < UI_TARGET_MIN)
+            r.x = x - UI_TARGET_MIN;
         ui_control(ui, r, &st_link, items[i].action, 0, items[i].label, NULL);
         ui_text_in(ui, r, UI_F_SUB, UI_C_ON_PRIM, UI_CENTER, items[i].label);
-        ui_fill(ui, (struct ui_rect){ r.x + 12, r.y + r.h / 2 + 15, w - 24, 1 }, UI_C_ON_PRIM, 0);
-        x -= w + 4;
+        ui_fill(ui, (struct ui_rect){ r.x + 12, r.y + r.h / 2 + 15, r.w - 24, 1 }, UI_C_ON_PRIM, 0);
+        x = r.x - 4;
     }
     {
         int w = ui_text_width(ui, UI_F_SUB, a->me.display_name);
-        ui_text_in(ui, (struct ui_rect){ x - w - (n ? 12 : 0), 0, w, M_HEAD }, UI_F_SUB,
-                   UI_RGB(0xE8EFEF), UI_RIGHT, a->me.display_name);
+        x -= n ? 12 : 0;
+        ui_text_in(ui, (struct ui_rect){ x - w, 0, w, M_HEAD }, UI_F_SUB, UI_RGB(0xE8EFEF),
+                   UI_RIGHT, a->me.display_name);
+        x -= w;
     }
+    return x;
+}
+
+/* The title in the room between left and right: one line at the head
+ * size, or two smaller lines when it is long (a child's name and age). */
+static void header_title(struct app *a, int left, int right, const char *text)
+{
+    struct ui *ui = a->ui;
+    int w = right - left, lh;
+    if (w <= 0 || !*text)
+        return;
+    if (ui_text_width(ui, UI_F_HEAD, text) <= w) {
+        ui_text_in(ui, (struct ui_rect){ left, 0, w, M_HEAD }, UI_F_HEAD, UI_C_ON_PRIM, UI_LEFT,
+                   text);
+        return;
+    }
+    lh = ui_wrap_height(ui, w, UI_F_BODY, text, 2);
+    ui_text_wrap(ui, (struct ui_rect){ left, (M_HEAD - lh) / 2, w, 0 }, UI_F_BODY, UI_C_ON_PRIM,
+                 text, 2);
 }
 
 void app_header(struct app *a, const char *title, bool back, bool who)
 {
     struct ui *ui = a->ui;
-    int x = M_MARGIN, w = ui_width(ui);
+    int x = M_MARGIN, w = ui_width(ui), right;
     ui_fill(ui, (struct ui_rect){ 0, 0, w, M_HEAD }, UI_C_PRIMARY, 0);
-    header_who(a, who && a->screen == SCR_CHILDREN);
+    right = who ? header_who(a, a->screen == SCR_CHILDREN) - 16 : w - M_MARGIN;
     if (back) {
         /* the first part of the title ("‹ Kinderen") is the way back */
         const char *dot = strstr(title, " \xC2\xB7 ");
         char first[160];
         size_t len = dot ? (size_t)(dot - title) : strlen(title);
         int tw;
+        struct ui_rect r;
         /* bounded by whole characters: the part may hold a child's name */
         vp_strlcpy(first, title, len + 1 < sizeof(first) ? len + 1 : sizeof(first));
-        tw = ui_text_width(ui, UI_F_HEAD, first) + 48;
-        ui_control(ui, (struct ui_rect){ 8, 4, tw + 12, M_HEAD - 8 }, &st_link, A_BACK, 0, first,
-                   NULL);
+        tw = ui_text_width(ui, UI_F_HEAD, first);
+        r = (struct ui_rect){ 8, 4, 40 + tw + 12, M_HEAD - 8 };
+        ui_control(ui, r, &st_link, A_BACK, 0, first, NULL);
         ui_text(ui, 18, (M_HEAD - ui_line_height(ui, UI_F_TITLE + 6)) / 2 - 3, UI_F_TITLE + 6,
                 UI_C_ON_PRIM, CHEVRON);
-        x = 48;
+        ui_text_in(ui, (struct ui_rect){ 48, 0, tw, M_HEAD }, UI_F_HEAD, UI_C_ON_PRIM, UI_LEFT,
+                   first);
+        x = r.x + r.w + 4;
+        title = dot ? dot + 1 : ""; /* "· Daan, 3 jaar" */
     }
-    ui_text_in(ui, (struct ui_rect){ x, 0, w / 2 + w / 5 - x, M_HEAD }, UI_F_HEAD, UI_C_ON_PRIM,
-               UI_LEFT, title);
-    (void)who;
-}
-
-void app_sync_line(struct app *a, struct ui_rect r, bool tappable)
-{
-    struct ui *ui = a->ui;
-    struct vp_buf b = VP_BUF_INIT;
-    ui_color dot = UI_C_LVL1;
-    char num[24];
-    if (a->stats.quarantined > 0) {
-        snprintf(num, sizeof(num), "%lld", (long long)a->stats.quarantined);
-        vp_tr_fill(&b, vp_tr_n("kiosk.sync.held", (long)a->stats.quarantined), "n", num, NULL);
-        dot = UI_C_LVL3;
-    } else if (a->stats.pending_signals > 0) {
-        snprintf(num, sizeof(num), "%lld", (long long)a->stats.pending_signals);
-        vp_tr_fill(&b, vp_tr_n("kiosk.sync.waiting", (long)a->stats.pending_signals), "n", num,
-                   NULL);
-        dot = UI_C_LVL2;
-    } else if (a->stats.pending > 0) {
-        vp_buf_adds(&b, T("sync.waiting_changes"));
-        dot = UI_C_LVL2;
-    } else if (a->sst.last_success_ms > 0) {
-        char when[64];
-        struct vp_civil c, n;
-        vp_time_civil(a->sst.last_success_ms, true, &c);
-        vp_time_civil(vp_now_ms(), true, &n);
-        if (c.year == n.year && c.month == n.month && c.day == n.day)
-            snprintf(when, sizeof(when), "%02d:%02d", c.hour, c.minute);
-        else
-            app_when_text(a->sst.last_success_ms, vp_now_ms(), when, sizeof(when));
-        vp_tr_fmt(&b, "kiosk.sync.all_sent_at", "when", when, NULL);
-    } else {
-        vp_buf_adds(&b, T("sync.all_sent"));
-    }
-    if (tappable)
-        ui_control(ui, r, &(struct ui_style){ UI_C_SURFACE, 0, UI_C_INK, 0, 12, UI_F_SUB, false },
-                   A_SYNCSCR, 0, b.data, NULL);
-    ui_disc(ui, r.x + 8, r.y + r.h / 2, 8, dot);
-    ui_text_in(ui, (struct ui_rect){ r.x + 28, r.y, r.w - 28, r.h }, UI_F_SUB, UI_C_INK, UI_LEFT,
-               b.data);
-    vp_buf_release(&b);
+    header_title(a, x, right, title);
 }
 
 void app_footer(struct app *a, bool safety, const char *button, int action)
@@ -150,7 +136,11 @@ void app_footer(struct app *a, bool safety, const char *button, int action)
                   UI_CENTER);
         right -= bw + M_GAP;
     }
-    app_sync_line(a, (struct ui_rect){ M_MARGIN - 8, y + 10, right - M_MARGIN, 64 }, a->unlocked);
+    if (a->toast_until && !a->toast_undo) /* the undo toast is the signal screen's own */
+        app_toast_build(a, (struct ui_rect){ M_MARGIN - 8, y + 10, right - M_MARGIN + 8, 64 });
+    else
+        app_sync_line(a, (struct ui_rect){ M_MARGIN - 8, y + 10, right - M_MARGIN, 64 },
+                      a->unlocked);
 }
 
 void app_age_text(const char *birth_month, int64_t now_ms, char *out, size_t size)
@@ -264,6 +254,13 @@ const char *app_signal_label(struct app *a, const char *code)
     return s ? s->label[vp_i18n_lang()] : code;
 }
 
+int app_pager_width(struct app *a)
+{
+    return ui_text_width(a->ui, UI_F_BODY, T("page.prev")) + 48 + M_GAP +
+           ui_text_width(a->ui, UI_F_BODY, "88 / 88") + M_GAP +
+           ui_text_width(a->ui, UI_F_BODY, T("page.next")) + 48;
+}
+
 void app_pager(struct app *a, struct ui_rect r, size_t n, size_t per_page, size_t *first,
                size_t *count)
 {
@@ -283,18 +280,20 @@ void app_pager(struct app *a, struct ui_rect r, size_t n, size_t per_page, size_
     *first = (size_t)a->page * per_page;
     *count = n - *first < per_page ? n - *first : per_page;
     {
+        /* right-aligned in r: [Vorige] 2 / 4 [Volgende] */
         const char *prev = T("page.prev"), *next = T("page.next");
         int wn = ui_text_width(a->ui, UI_F_BODY, next) + 48;
         int wp = ui_text_width(a->ui, UI_F_BODY, prev) + 48;
-        struct ui_rect rn = { r.x + r.w - wn, r.y, wn, 64 },
-                       rp = { rn.x - M_GAP - wp, r.y, wp, 64 };
+        int wpos = ui_text_width(a->ui, UI_F_BODY, "88 / 88");
+        struct ui_rect rn = { r.x + r.w - wn, r.y, wn, 64 };
+        struct ui_rect rpos = { rn.x - M_GAP - wpos, r.y, wpos, 64 };
+        struct ui_rect rp = { rpos.x - M_GAP - wp, r.y, wp, 64 };
         char pos[64];
         snprintf(pos, sizeof(pos), "%d / %d", a->page + 1, (int)pages);
         if ((size_t)a->page + 1 < pages)
             ui_button(a->ui, rn, &st_outline, A_PAGE, 1, next, UI_CENTER);
         if (a->page > 0)
             ui_button(a->ui, rp, &st_outline, A_PAGE, -1, prev, UI_CENTER);
-        ui_text_in(a->ui, (struct ui_rect){ rp.x - 120, r.y, 100, 64 }, UI_F_SUB, UI_C_INK2,
-                   UI_RIGHT, pos);
+        ui_text_in(a->ui, rpos, UI_F_BODY, UI_C_INK2, UI_CENTER, pos);
     }
 }

@@ -15,6 +15,8 @@ void app_edit_open(struct app *a, const char *title, const char *hint, char *tar
     vp_strlcpy(a->edit_hint, hint ? hint : "", sizeof(a->edit_hint));
     ui_field_set(&a->edit, pin ? "" : target, pin ? DEV_PIN_MAX : max_chars, pin);
     a->kb.shift = false;
+    a->kb.symbols = false;
+    a->edit_full = false;
     a->kb.auto_cap = !pin && max_chars <= VP_NAME_MAX_CHARS && max_chars > 0;
     a->edit_pin = pin;
     a->edit_target = target;
@@ -33,6 +35,7 @@ void app_choice_open(struct app *a, const char *title, const char *const *items,
     for (int i = 0; i < n; i++)
         a->choice[i] = items[i];
     a->nchoice = n;
+    a->choice_page = 0;
     a->choice_sel = selected;
     a->choice_done = done;
     a->overlay = OV_CHOICE;
@@ -60,72 +63,93 @@ static void edit_accept(struct app *a)
         done(a);
 }
 
-/* Full-screen text entry: title, the field, a hint, the keyboard. */
+/* Full-screen text entry: title, the field with its cursor, a hint, the
+ * keyboard (or the PIN pad) at the bottom. */
 static void build_edit(struct app *a)
 {
     struct ui *ui = a->ui;
-    int w = ui_width(ui), h = ui_height(ui), y = 24;
+    int w = ui_width(ui), h = ui_height(ui), y = 16,
+        cw = ui_text_width(ui, UI_F_BODY, T("cancel")) + 60;
     int kbw = w - 2 * M_MARGIN, kbh;
     struct ui_rect field;
-    char shown[UI_FIELD_BYTES + 8];
     ui_block(ui, UI_C_BG);
-    ui_text_in(ui, (struct ui_rect){ M_MARGIN, y, w - 2 * M_MARGIN - 220, 64 }, UI_F_TITLE - 4,
-               UI_C_INK, UI_LEFT, a->edit_title);
-    ui_button(ui, (struct ui_rect){ w - M_MARGIN - 200, y, 200, 64 }, &st_outline, A_CLOSE, 0,
+    ui_text_wrap(ui, (struct ui_rect){ M_MARGIN, y + 4, w - 2 * M_MARGIN - cw - 16, 0 },
+                 UI_F_HEAD | UI_BOLD, UI_C_INK, a->edit_title, 2);
+    ui_button(ui, (struct ui_rect){ w - M_MARGIN - cw, y, cw, 64 }, &st_outline, A_CLOSE, 0,
               T("cancel"), UI_CENTER);
-    y += 64 + M_GAP;
-    field = (struct ui_rect){ M_MARGIN, y, w - 2 * M_MARGIN, 72 };
+    y += 64 + 12;
+    field = (struct ui_rect){ M_MARGIN, y, w - 2 * M_MARGIN, 64 };
     ui_fill(ui, field, UI_C_SURFACE, 12);
     ui_frame(ui, field, UI_C_PRIMARY, 12, 2);
-    if (a->edit_pin) {
-        size_t n = strlen(a->edit.text);
-        shown[0] = '\0';
-        for (size_t i = 0; i < n; i++)
-            vp_strlcpy(shown + strlen(shown), "\xE2\x97\x8F ", sizeof(shown) - strlen(shown));
-    } else {
-        vp_snprintf(shown, sizeof(shown), "%s|", a->edit.text);
-    }
-    ui_text_in(ui, (struct ui_rect){ field.x + 20, field.y, field.w - 40, field.h }, UI_F_BODY,
-               UI_C_INK, UI_LEFT, shown);
-    y += 72 + 8;
-    if (a->edit_hint[0])
-        y += ui_text_wrap(ui, (struct ui_rect){ M_MARGIN, y, w - 2 * M_MARGIN, 0 }, UI_F_SUB,
-                          UI_C_INK2, a->edit_hint, 2);
-    y += M_GAP;
+    ui_field_draw(ui, &a->edit, (struct ui_rect){ field.x + 20, field.y, field.w - 40, field.h },
+                  UI_F_BODY, UI_C_INK, a->edit_pin);
+    y += 64 + 8;
+    if (a->edit_full)
+        y += ui_text_wrap(ui, (struct ui_rect){ M_MARGIN, y, w - 2 * M_MARGIN, 0 }, UI_F_BODY,
+                          UI_C_LVL3, a->edit_pin ? T("lock.pin_format") : T("edit.full"), 2);
+    else if (a->edit_hint[0])
+        y += ui_text_wrap(ui, (struct ui_rect){ M_MARGIN, y, w - 2 * M_MARGIN, 0 }, UI_F_BODY,
+                          UI_C_INK2, a->edit_hint, 3);
+    y += 12;
     if (a->edit_pin) {
         int pw = 480, ph = 4 * 72 + 3 * 8;
         if (ph > h - y - 16)
             ph = 4 * 64 + 3 * 8;
-        ui_pinpad_build(ui, (struct ui_rect){ (w - pw) / 2, y, pw, ph }, A_PIN, T("pin.clear"),
-                        T("ok"));
+        ui_pinpad_build(ui, (struct ui_rect){ (w - pw) / 2, h - ph - 16, pw, ph }, A_PIN,
+                        T("pin.clear"), T("ok"));
         return;
     }
     if (kbw > 1200)
         kbw = 1200;
     kbh = ui_keyboard_height(kbw, h - y - 16);
     ui_keyboard_build(ui, &a->kb, &a->edit,
-                      (struct ui_rect){ (w - kbw) / 2, h - kbh - 20, kbw, kbh }, A_KEY,
+                      (struct ui_rect){ (w - kbw) / 2, h - kbh - 16, kbw, kbh }, A_KEY,
                       T("key.space"), T("key.done"));
 }
 
+/* A card with the choices, as many as fit; more page with Vorige and
+ * Volgende (taps only). */
 static void build_choice(struct app *a)
 {
     struct ui *ui = a->ui;
     int w = ui_width(ui), h = ui_height(ui), cw = w < 640 ? w - 40 : 560;
-    int ch = 32 + 64 + a->nchoice * (64 + 10) + 64 + 40, x = (w - cw) / 2, y = (h - ch) / 2;
+    int per = (h - 40 - 84 - 84 - 20) / 74, first, count, ch, x = (w - cw) / 2, y;
+    int cancel_w = ui_text_width(ui, UI_F_BODY, T("cancel")) + 60;
+    if (per < 1)
+        per = 1;
+    if (a->nchoice <= per)
+        a->choice_page = 0;
+    first = a->choice_page * per;
+    if (first >= a->nchoice)
+        first = a->choice_page = 0;
+    count = a->nchoice - first < per ? a->nchoice - first : per;
+    ch = 20 + 64 + count * 74 + 84 + 20;
+    y = (h - ch) / 2;
     ui_block(ui, BACKDROP);
     ui_card(ui, (struct ui_rect){ x, y, cw, ch }, UI_C_SURFACE, 16);
     ui_text_in(ui, (struct ui_rect){ x + 28, y + 20, cw - 56, 56 }, UI_F_HEAD | UI_BOLD, UI_C_INK,
                UI_LEFT, a->choice_title);
     y += 20 + 64;
-    for (int i = 0; i < a->nchoice; i++) {
+    for (int i = first; i < first + count; i++) {
         const struct ui_style *st = i == a->choice_sel ? &st_chip_on : &st_chip;
         ui_button(ui, (struct ui_rect){ x + 28, y, cw - 56, 64 }, st, A_CHOICE, i, a->choice[i],
                   UI_LEFT);
         y += 64 + 10;
     }
-    ui_button(ui, (struct ui_rect){ x + cw - 28 - 200, y + 8, 200, 64 }, &st_outline, A_CLOSE, 0,
-              T("cancel"), UI_CENTER);
+    y += 10;
+    ui_button(ui, (struct ui_rect){ x + cw - 28 - cancel_w, y, cancel_w, 64 }, &st_outline, A_CLOSE,
+              0, T("cancel"), UI_CENTER);
+    if (a->nchoice > per) {
+        const char *prev = T("page.prev"), *next = T("page.next");
+        int wp = ui_text_width(ui, UI_F_BODY, prev) + 40,
+            wn = ui_text_width(ui, UI_F_BODY, next) + 40;
+        if (a->choice_page > 0)
+            ui_button(ui, (struct ui_rect){ x + 28, y, wp, 64 }, &st_outline, A_PAGE, -1, prev,
+                      UI_CENTER);
+        if (first + count < a->nchoice)
+            ui_button(ui, (struct ui_rect){ x + 28 + wp + 12, y, wn, 64 }, &st_outline, A_PAGE, 1,
+                      next, UI_CENTER);
+    }
 }
 
 static void build_confirm(struct app *a)
@@ -161,8 +185,8 @@ static void build_safety(struct app *a)
         vp_strlcpy(contact, T("safety.no_contact"), sizeof(contact));
     ch = 20 + 60 + ui_wrap_height(ui, tw, UI_F_BODY, T("safety.intro"), 0) + 20 + 30 +
          ui_wrap_height(ui, tw, UI_F_BODY, contact, 4) + 20 + 30 + 36 +
-         ui_wrap_height(ui, tw, UI_F_SUB, T("safety.vt_hours"), 0) + 20 +
-         ui_wrap_height(ui, tw, UI_F_SUB, T("safety.nothing_stored"), 0) + 24 + 64 + 28;
+         ui_wrap_height(ui, tw, UI_F_BODY, T("safety.vt_hours"), 0) + 20 +
+         ui_wrap_height(ui, tw, UI_F_BODY, T("safety.nothing_stored"), 0) + 24 + 64 + 28;
     y = (h - ch) / 2;
     if (y < 8)
         y = 8;
@@ -176,56 +200,93 @@ static void build_safety(struct app *a)
     y += ui_text_wrap(ui, (struct ui_rect){ x, y, tw, 0 }, UI_F_BODY, UI_C_INK, T("safety.intro"),
                       0) +
          20;
-    ui_text(ui, x, y, UI_F_SUB, UI_C_INK2, T("safety.contact_label"));
+    ui_text(ui, x, y, UI_F_BODY, UI_C_INK2, T("safety.contact_label"));
     y += 30;
     y += ui_text_wrap(ui, (struct ui_rect){ x, y, tw, 0 }, UI_F_BODY, UI_C_INK, contact, 4) + 20;
-    ui_text(ui, x, y, UI_F_SUB, UI_C_INK2, T("safety.vt_label"));
+    ui_text(ui, x, y, UI_F_BODY, UI_C_INK2, T("safety.vt_label"));
     y += 30;
     ui_text(ui, x, y, UI_F_BODY | UI_BOLD, UI_C_INK, T("safety.vt_phone"));
     y += 36;
-    y += ui_text_wrap(ui, (struct ui_rect){ x, y, tw, 0 }, UI_F_SUB, UI_C_INK2,
+    y += ui_text_wrap(ui, (struct ui_rect){ x, y, tw, 0 }, UI_F_BODY, UI_C_INK2,
                       T("safety.vt_hours"), 0) +
          20;
-    y += ui_text_wrap(ui, (struct ui_rect){ x, y, tw, 0 }, UI_F_SUB, UI_C_INK2,
+    y += ui_text_wrap(ui, (struct ui_rect){ x, y, tw, 0 }, UI_F_BODY, UI_C_INK2,
                       T("safety.nothing_stored"), 0) +
          24;
     ui_button(ui, (struct ui_rect){ x + tw - 200, y, 200, 64 }, &st_primary, A_CLOSE, 0, T("close"),
               UI_CENTER);
 }
 
-static void build_toast(struct app *a)
+/* The toast takes the bottom line's place in the footer for its few
+ * seconds, so it covers nothing. (The signal screen's "Ongedaan maken" is
+ * a button of that screen.) */
+void app_toast_build(struct app *a, struct ui_rect r)
 {
     struct ui *ui = a->ui;
-    int w = ui_width(ui), h = ui_height(ui);
-    int tw = ui_text_width(ui, UI_F_SUB, a->toast), uw = 0, bw, x;
-    const char *undo = T("undo");
-    struct ui_rect box;
-    if (!a->toast_until)
-        return;
-    if (a->toast_undo)
-        uw = ui_text_width(ui, UI_F_BODY | UI_BOLD, undo) + 44;
-    bw = 22 + tw + 22 + uw;
-    if (bw > w - 40) {
-        tw -= bw - (w - 40);
-        bw = w - 40;
+    int lh = ui_wrap_height(ui, r.w - 40, UI_F_BODY, a->toast, 2);
+    ui_fill(ui, r, UI_C_TOAST, 14);
+    ui_text_wrap(ui, (struct ui_rect){ r.x + 20, r.y + (r.h - lh) / 2, r.w - 40, 0 }, UI_F_BODY,
+                 UI_C_ON_PRIM, a->toast, 2);
+}
+
+void app_reader_open(struct app *a, const char *title, const char *text, int read_arg)
+{
+    a->reader_read = read_arg;
+    vp_strlcpy(a->reader_title, title, sizeof(a->reader_title));
+    vp_strlcpy(a->reader_text, text, sizeof(a->reader_text));
+    a->reader_page = 0;
+    a->overlay = OV_READ;
+    a->dirty = true;
+}
+
+/* A long text to read in full: as many lines as the screen holds, then
+ * Vorige / Volgende (taps only, no dragging). */
+static void build_reader(struct app *a)
+{
+    struct ui *ui = a->ui;
+    int w = ui_width(ui), h = ui_height(ui), tw = w - 2 * M_MARGIN, y = 20;
+    int lh = ui_line_height(ui, UI_F_BODY), per, total;
+    const char *prev = T("page.prev"), *next = T("page.next"), *close = T("close");
+    int wp = ui_text_width(ui, UI_F_BODY, prev) + 48, wn = ui_text_width(ui, UI_F_BODY, next) + 48,
+        wc = ui_text_width(ui, UI_F_BODY, close) + 60;
+    char pos[32];
+    if (tw > 900)
+        tw = 900;
+    ui_block(ui, UI_C_BG);
+    y += ui_text_wrap(ui, (struct ui_rect){ M_MARGIN, y, tw, 0 }, UI_F_HEAD | UI_BOLD, UI_C_INK,
+                      a->reader_title, 2) +
+         16;
+    per = (h - y - 64 - 40) / lh;
+    if (per < 1)
+        per = 1;
+    total = ui_wrap_height(ui, tw, UI_F_BODY, a->reader_text, 0) / lh;
+    if (a->reader_page * per >= total)
+        a->reader_page = 0;
+    ui_text_page(ui, (struct ui_rect){ M_MARGIN, y, tw, 0 }, UI_F_BODY, UI_C_INK, a->reader_text,
+                 a->reader_page * per, per);
+    y = h - 64 - 20;
+    ui_button(ui, (struct ui_rect){ w - M_MARGIN - wc, y, wc, 64 }, &st_primary, A_CLOSE, 0, close,
+              UI_CENTER);
+    if (a->reader_read >= 0) { /* unread advice: "Gelezen" here too */
+        int wr = ui_text_width(ui, UI_F_BODY, T("child.read")) + 60;
+        ui_button(ui, (struct ui_rect){ w - M_MARGIN - wc - 16 - wr, y, wr, 64 }, &st_outline,
+                  A_READ, a->reader_read, T("child.read"), UI_CENTER);
     }
-    x = (w - bw) / 2;
-    box = (struct ui_rect){ x, h - M_FOOT - 20 - 72, bw, 72 };
-    ui_fill(ui, box, UI_C_TOAST, 14);
-    ui_text_in(ui, (struct ui_rect){ x + 22, box.y, tw, 72 }, UI_F_SUB, UI_C_ON_PRIM, UI_LEFT,
-               a->toast);
-    if (a->toast_undo) {
-        struct ui_rect u = { x + 22 + tw + 8, box.y + 4, uw, 64 };
-        ui_control(ui, u,
-                   &(struct ui_style){ UI_C_TOAST, 0, UI_C_TOAST_HI, 0, 12, UI_F_BODY, false },
-                   A_UNDO, 0, undo, NULL);
-        ui_text_in(ui, u, UI_F_BODY | UI_BOLD, UI_C_TOAST_HI, UI_CENTER, undo);
+    if (total > per) {
+        snprintf(pos, sizeof(pos), "%d / %d", a->reader_page + 1, (total + per - 1) / per);
+        if (a->reader_page > 0)
+            ui_button(ui, (struct ui_rect){ M_MARGIN, y, wp, 64 }, &st_outline, A_PAGE, -1, prev,
+                      UI_CENTER);
+        ui_text_in(ui, (struct ui_rect){ M_MARGIN + wp + 16, y, 120, 64 }, UI_F_BODY, UI_C_INK2,
+                   UI_CENTER, pos);
+        if ((a->reader_page + 1) * per < total)
+            ui_button(ui, (struct ui_rect){ M_MARGIN + wp + 152, y, wn, 64 }, &st_outline, A_PAGE,
+                      1, next, UI_CENTER);
     }
 }
 
 void app_overlay_build(struct app *a)
 {
-    build_toast(a);
     switch (a->overlay) {
     case OV_NONE: break;
     case OV_SAFETY: build_safety(a); break;
@@ -233,11 +294,13 @@ void app_overlay_build(struct app *a)
     case OV_CHOICE: build_choice(a); break;
     case OV_CONFIRM: build_confirm(a); break;
     case OV_NAMES: scr_signal_names_build(a); break;
+    case OV_READ: build_reader(a); break;
     }
 }
 
 static void edit_key_result(struct app *a, enum ui_key_result r)
 {
+    a->edit_full = r == UI_KEY_FULL;
     if (r == UI_KEY_ENTER)
         edit_accept(a);
     a->dirty = true;
@@ -262,6 +325,8 @@ bool app_overlay_action(struct app *a, int action, int arg)
                 a->choice_done(a, arg);
         } else if (action == A_CLOSE) {
             a->overlay = OV_NONE;
+        } else if (action == A_PAGE) {
+            a->choice_page += arg;
         }
         return true;
     case OV_CONFIRM:
@@ -276,6 +341,15 @@ bool app_overlay_action(struct app *a, int action, int arg)
             a->overlay = OV_NONE;
         return true;
     case OV_NAMES: scr_signal_names_action(a, action, arg); return true;
+    case OV_READ:
+        if (action == A_CLOSE)
+            a->overlay = OV_NONE;
+        else if (action == A_READ) {
+            a->overlay = OV_NONE;
+            return false; /* the child screen marks it read */
+        } else if (action == A_PAGE)
+            a->reader_page += arg;
+        return true;
     }
     return false;
 }
@@ -298,14 +372,18 @@ void app_field(struct app *a, struct ui_rect r, const char *label, const char *v
     struct ui *ui = a->ui;
     struct ui_rect box = { r.x, r.y + 30, r.w, 64 };
     char dots[64] = "";
-    ui_text(ui, r.x + 2, r.y, UI_F_SUB, UI_C_INK2, label);
+    ui_text(ui, r.x + 2, r.y, UI_F_BODY, UI_C_INK2, label);
     ui_control(ui, box, &st_chip, action, arg, label, NULL);
     if (masked) {
         for (size_t i = 0; value[i] && i < 8; i++)
             vp_strlcpy(dots + strlen(dots), "\xE2\x97\x8F ", sizeof(dots) - strlen(dots));
         value = dots;
     }
-    if (value[0])
+    if (value[0] && ui_text_width(ui, UI_F_BODY, value) > box.w - 40) { /* two lines */
+        int lh = ui_wrap_height(ui, box.w - 40, UI_F_BODY, value, 2);
+        ui_text_wrap(ui, (struct ui_rect){ box.x + 20, box.y + (box.h - lh) / 2, box.w - 40, 0 },
+                     UI_F_BODY, UI_C_INK, value, 2);
+    } else if (value[0])
         ui_text_in(ui, (struct ui_rect){ box.x + 20, box.y, box.w - 40, box.h }, UI_F_BODY,
                    UI_C_INK, UI_LEFT, value);
     else

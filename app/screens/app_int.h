@@ -12,7 +12,7 @@
 #define T(key) vp_tr("kiosk." key)
 
 enum screen { SCR_FIRST, SCR_LOCK, SCR_CHILDREN, SCR_CHILD, SCR_SIGNAL, SCR_SYNC, SCR_ADMIN };
-enum overlay { OV_NONE, OV_SAFETY, OV_EDIT, OV_CHOICE, OV_CONFIRM, OV_NAMES };
+enum overlay { OV_NONE, OV_SAFETY, OV_EDIT, OV_CHOICE, OV_CONFIRM, OV_NAMES, OV_READ };
 
 /* Named actions (the arg says which item). */
 enum act {
@@ -45,13 +45,16 @@ enum act {
     A_NO,
     A_EDITOK, /* edit overlay: accept */
     A_SYNCNOW,
-    A_FIRST,    /* first start: buttons (arg says which) */
-    A_ADMTAB,   /* admin: section */
-    A_ADMITEM,  /* admin: a row */
-    A_ADMADD,   /* admin: add */
-    A_FORM,     /* admin form: a field or button (arg) */
-    A_SHOWARCH, /* admin: show archived */
-    A_NAME,     /* names in a note: keep this name / make it a code again */
+    A_FIRST,      /* first start: buttons (arg says which) */
+    A_ADMTAB,     /* admin: section */
+    A_ADMITEM,    /* admin: a row */
+    A_ADMADD,     /* admin: add */
+    A_FORM,       /* admin form: a field or button (arg) */
+    A_SHOWARCH,   /* admin: show archived */
+    A_NAME,       /* names in a note: keep this name / make it a code again */
+    A_MOREGROUPS, /* children: the groups that have no tab */
+    A_READALL,    /* child: read the whole advice */
+    A_EXTRASVIEW, /* signal (compact): from the chips to the extras */
     A_COUNT
 };
 
@@ -69,7 +72,7 @@ typedef void (*app_done_fn)(struct app *a);
 typedef void (*app_choice_fn)(struct app *a, int index);
 typedef void (*app_confirm_fn)(struct app *a, bool yes);
 
-#define APP_MAX_CHOICES 10
+#define APP_MAX_CHOICES 64
 #define APP_MSG         300
 
 struct admin_form {
@@ -163,7 +166,8 @@ struct app {
     /* overlays */
     struct ui_field edit;
     struct ui_keyboard kb;
-    bool edit_pin; /* PIN pad instead of the keyboard, masked */
+    bool edit_pin;  /* PIN pad instead of the keyboard, masked */
+    bool edit_full; /* the last key did not fit: say so */
     char edit_title[APP_MSG];
     char edit_hint[APP_MSG];
     char *edit_target;
@@ -171,11 +175,15 @@ struct app {
     app_done_fn edit_done;
     char choice_title[APP_MSG];
     const char *choice[APP_MAX_CHOICES];
-    int nchoice, choice_sel;
+    int nchoice, choice_sel, choice_page;
     app_choice_fn choice_done;
     char confirm_title[APP_MSG], confirm_text[APP_MSG * 2];
     const char *confirm_yes, *confirm_no;
     app_confirm_fn confirm_done;
+    char reader_title[APP_MSG];
+    char reader_text[VP_TEXT_BYTES(2000)];
+    int reader_page;
+    int reader_read; /* an A_READ arg for "Gelezen", or -1 */
 
     /* first start and admin */
     int first_stage; /* 0 enrol, 1 busy, 2 first manager */
@@ -185,6 +193,7 @@ struct app {
     bool show_archived;
     struct admin_form form;
     char admin_msg[APP_MSG];
+    char admin_focus[VP_UUID_LEN]; /* the list opens on the page of this one */
     struct dev_child *adm_kids;
     size_t nadm_kids;
     struct dev_group *adm_groups;
@@ -215,6 +224,21 @@ extern const struct ui_style st_primary, st_outline, st_tile, st_chip, st_chip_o
     st_link, st_tab, st_tab_on, st_danger;
 void app_header(struct app *a, const char *title, bool back, bool who);
 void app_footer(struct app *a, bool safety, const char *button, int action);
+/* ---- app_status.c: the bottom line ---- */
+enum app_line_kind { AL_REVOKED, AL_NOT_ENROLLED, AL_QUIET, AL_HELD, AL_WAITING, AL_SENT };
+struct app_line {
+    enum app_line_kind kind;
+    char text[APP_MSG]; /* "1 signaal wacht op verbinding" */
+    char hint[APP_MSG]; /* what to do, "" if nothing */
+    ui_color dot;
+};
+/* The most important thing about sending now (see app_status.c). */
+void app_bottom_line(struct app *a, struct app_line *out);
+/* Revoked: the centre refused this tablet's token; it was enrolled. */
+bool app_revoked(const struct app *a);
+/* Days since the last successful sync when more than three, else 0. */
+int app_quiet_days(const struct app *a);
+/* The bottom line in r (tappable: opens Synchronisatie). */
 void app_sync_line(struct app *a, struct ui_rect r, bool tappable);
 /* "2 jaar, 4 mnd" */
 void app_age_text(const char *birth_month, int64_t now_ms, char *out, size_t size);
@@ -228,7 +252,9 @@ const char *app_level_label(int level);
 ui_color app_level_color(int level);
 const char *app_signal_label(struct app *a, const char *code);
 /* A page of n items: sets *first and *count for page a->page. Adds pager
- * buttons in r (right-aligned) when needed. */
+ * buttons in r (right-aligned: previous, "2 / 4", next) when needed; r
+ * must be app_pager_width() wide. */
+int app_pager_width(struct app *a);
 void app_pager(struct app *a, struct ui_rect r, size_t n, size_t per_page, size_t *first,
                size_t *count);
 
@@ -240,6 +266,10 @@ void app_choice_open(struct app *a, const char *title, const char *const *items,
 void app_confirm_open(struct app *a, const char *title, const char *text, const char *yes,
                       const char *no, app_confirm_fn done);
 void app_overlay_build(struct app *a);
+/* A long text (the coach's advice) to read in full, paged with taps. */
+void app_reader_open(struct app *a, const char *title, const char *text, int read_arg);
+/* The toast in r (the footer's bottom-line place). */
+void app_toast_build(struct app *a, struct ui_rect r);
 /* A form field: its label above a box with the value; tapping the box
  * (script label: the field's label) sends action/arg. Height 96. */
 void app_field(struct app *a, struct ui_rect r, const char *label, const char *value, bool masked,
@@ -263,6 +293,7 @@ bool scr_lock_key(struct app *a, const SDL_Event *ev);
 void scr_lock_tick(struct app *a);
 void scr_first_sync(struct app *a, const struct app_sync_note *note);
 void scr_signal_extras_build(struct app *a, struct ui_rect r);
+int scr_signal_extras_height(struct app *a, int w);
 void scr_signal_extra(struct app *a, int which);
 void scr_signal_amend(struct app *a);
 /* scr_signal_note.c: the note and the names in it */
@@ -271,6 +302,7 @@ void scr_signal_note_reset(struct app *a);
 void scr_signal_names_build(struct app *a);
 void scr_signal_names_action(struct app *a, int action, int arg);
 void scr_admin_form_build(struct app *a, struct ui_rect r);
+const char *scr_admin_form_title(struct app *a);
 void scr_admin_form_action(struct app *a, int arg);
 void scr_admin_open_form(struct app *a, int kind, int index);
 

@@ -170,8 +170,9 @@ static void list_row(struct app *a, struct ui_rect r, int i, const char *name, c
     ui_control(ui, r, &st_chip, A_ADMITEM, i, name, NULL);
     nw = ui_text_in(ui, (struct ui_rect){ r.x + 22, r.y, r.w / 2, r.h }, UI_F_BODY,
                     archived ? UI_C_INK2 : UI_C_INK, UI_LEFT, name);
-    ui_text_in(ui, (struct ui_rect){ r.x + 22 + nw + 24, r.y, r.w - nw - 70, r.h }, UI_F_SUB,
-               UI_C_INK2, UI_LEFT, detail);
+    if (detail[0] && ui_text_width(ui, UI_F_BODY, detail) <= r.w - nw - 70)
+        ui_text_in(ui, (struct ui_rect){ r.x + 22 + nw + 24, r.y, r.w - nw - 70, r.h }, UI_F_BODY,
+                   UI_C_INK2, UI_LEFT, detail);
 }
 
 static void list_body(struct app *a, struct ui_rect r)
@@ -179,21 +180,42 @@ static void list_body(struct app *a, struct ui_rect r)
     size_t n = a->admin_tab == AT_CHILDREN ? a->nadm_kids
                : a->admin_tab == AT_GROUPS ? a->nadm_groups
                                            : a->nadm_staff;
-    size_t per = (size_t)((r.h - 80 + 10) / (64 + 10)), first, count;
     const char *add = a->admin_tab == AT_CHILDREN ? T("admin.add_child")
                       : a->admin_tab == AT_GROUPS ? T("admin.add_group")
                                                   : T("admin.add_staff");
+    const char *arch = T("admin.show_archived");
     int aw = ui_text_width(a->ui, UI_F_BODY, add) + 56;
+    int hw = ui_text_width(a->ui, UI_F_BODY, arch) + 56, top = r.y + 80;
+    size_t per, first, count;
     ui_button(a->ui, (struct ui_rect){ r.x, r.y, aw, 64 }, &st_primary, A_ADMADD, 0, add,
               UI_CENTER);
-    if (a->admin_tab != AT_GROUPS)
-        ui_button(a->ui, (struct ui_rect){ r.x + aw + 16, r.y, 300, 64 },
-                  a->show_archived ? &st_tab_on : &st_outline, A_SHOWARCH, 0,
-                  T("admin.show_archived"), UI_CENTER);
-    app_pager(a, (struct ui_rect){ r.x, r.y, r.w, 64 }, n, per ? per : 1, &first, &count);
+    if (a->admin_tab != AT_GROUPS) {
+        struct ui_rect hr = { r.x + aw + 16, r.y, hw, 64 };
+        if (hr.x + hr.w > r.x + r.w) { /* narrow: a row of its own */
+            hr = (struct ui_rect){ r.x, r.y + 74, hw, 64 };
+            top += 74;
+        }
+        ui_button(a->ui, hr, a->show_archived ? &st_tab_on : &st_outline, A_SHOWARCH, 0, arch,
+                  UI_CENTER);
+    }
+    per = (size_t)((r.y + r.h - top + 10) / (64 + 10));
+    if (n > per) /* the pager's row at the bottom */
+        per = (size_t)((r.y + r.h - 74 - top + 10) / (64 + 10));
+    if (a->admin_focus[0] && per > 0) { /* the page of what was just saved */
+        for (size_t i = 0; i < n; i++) {
+            const char *id = a->admin_tab == AT_CHILDREN ? a->adm_kids[i].id
+                             : a->admin_tab == AT_GROUPS ? a->adm_groups[i].id
+                                                         : a->adm_staff[i].id;
+            if (vp_str_eq(id, a->admin_focus))
+                a->page = (int)(i / per);
+        }
+        a->admin_focus[0] = '\0';
+    }
+    app_pager(a, (struct ui_rect){ r.x, r.y + r.h - 64, r.w, 64 }, n, per ? per : 1, &first,
+              &count);
     for (size_t k = 0; k < count; k++) {
         size_t i = first + k;
-        struct ui_rect row = { r.x, r.y + 80 + (int)k * 74, r.w, 64 };
+        struct ui_rect row = { r.x, top + (int)k * 74, r.w, 64 };
         struct vp_buf d = VP_BUF_INIT;
         char age[64];
         if (a->admin_tab == AT_CHILDREN) {
@@ -261,13 +283,25 @@ void scr_admin_build(struct app *a)
 {
     struct ui *ui = a->ui;
     int w = ui_width(ui), h = ui_height(ui), top = M_HEAD + 22, bottom = h - M_FOOT - 16;
-    int tw = w >= 1000 ? TABS_W : 200, cx = M_MARGIN + tw + 24;
-    struct ui_rect body = { cx, top, w - M_MARGIN - cx, bottom - top };
+    int tw = TABS_W, cx;
+    struct ui_rect body;
     static const char *tab_keys[AT_COUNT] = { "kiosk.admin.tab.children", "kiosk.admin.tab.groups",
                                               "kiosk.admin.tab.staff", "kiosk.admin.tab.device",
                                               "kiosk.admin.tab.settings" };
     struct vp_buf title = VP_BUF_INIT;
+    if (w < 1000) { /* as wide as the longest section name needs */
+        tw = 0;
+        for (int i = 0; i < AT_COUNT; i++) {
+            int t = ui_text_width(ui, UI_F_BODY, vp_tr(tab_keys[i])) + 48;
+            if (t > tw)
+                tw = t;
+        }
+    }
+    cx = M_MARGIN + tw + 20;
+    body = (struct ui_rect){ cx, top, w - M_MARGIN - cx, bottom - top };
     vp_buf_addf(&title, "%s \xC2\xB7 %s", T("back"), T("admin.title"));
+    if (a->form.kind && bottom - top < 520)
+        vp_buf_addf(&title, " \xC2\xB7 %s", scr_admin_form_title(a));
     app_header(a, title.data, true, true);
     vp_buf_release(&title);
     app_footer(a, true, NULL, 0);

@@ -122,8 +122,9 @@ static void choose(struct app *a, int field)
 static vp_result save(struct app *a, bool archive_toggle)
 {
     struct admin_form *f = &a->form;
-    char id[VP_UUID_LEN], bm[8];
+    char *id = a->admin_focus, bm[8];
     bool arch = archive_toggle ? !f->archived : f->archived;
+    vp_strlcpy(a->admin_focus, f->id, sizeof(a->admin_focus)); /* shown after saving */
     snprintf(bm, sizeof(bm), "%04d-%02d", f->year, f->month);
     if (!f->name[0])
         return VP_ERR_INVALID;
@@ -207,14 +208,22 @@ static int month_row(struct app *a, int x, int y, int w)
     vp_buf_addf(&k, "kiosk.month.%d", a->form.month);
     snprintf(text, sizeof(text), "%s %d", vp_tr(k.data), a->form.year);
     vp_buf_release(&k);
-    ui_text(ui, x + 2, y, UI_F_SUB, UI_C_INK2, T("admin.birth_month"));
+    ui_text(ui, x + 2, y, UI_F_BODY, UI_C_INK2, T("admin.birth_month"));
     ui_button(ui, (struct ui_rect){ x, y + 30, 120, 64 }, &st_outline, A_FORM, FF_PREV,
               T("admin.earlier"), UI_CENTER);
     ui_text_in(ui, (struct ui_rect){ x + 130, y + 30, w - 260, 64 }, UI_F_BODY | UI_BOLD, UI_C_INK,
                UI_CENTER, text);
     ui_button(ui, (struct ui_rect){ x + w - 120, y + 30, 120, 64 }, &st_outline, A_FORM, FF_NEXT,
               T("admin.later"), UI_CENTER);
-    return y + 96 + 16;
+    return y + 96 + 8;
+}
+
+const char *scr_admin_form_title(struct app *a)
+{
+    const struct admin_form *f = &a->form;
+    return f->kind == FK_CHILD   ? (f->is_new ? T("admin.add_child") : T("admin.edit_child"))
+           : f->kind == FK_GROUP ? (f->is_new ? T("admin.add_group") : T("admin.edit_group"))
+                                 : (f->is_new ? T("admin.add_staff") : T("admin.edit_staff"));
 }
 
 void scr_admin_form_build(struct app *a, struct ui_rect r)
@@ -226,16 +235,18 @@ void scr_admin_form_build(struct app *a, struct ui_rect r)
         f->kind == FK_CHILD   ? (f->is_new ? T("admin.add_child") : T("admin.edit_child"))
         : f->kind == FK_GROUP ? (f->is_new ? T("admin.add_group") : T("admin.edit_group"))
                               : (f->is_new ? T("admin.add_staff") : T("admin.edit_staff"));
-    ui_text(ui, r.x, y, UI_F_HEAD | UI_BOLD, UI_C_INK, title);
-    y += 48;
+    if (r.h >= 520) { /* else the header says it */
+        ui_text(ui, r.x, y, UI_F_HEAD | UI_BOLD, UI_C_INK, title);
+        y += 48;
+    }
     app_field(a, (struct ui_rect){ r.x, y, w, 96 }, T("admin.name"), f->name, false, A_FORM,
               FF_NAME);
-    y += 96 + 16;
+    y += 96 + 8;
     if (f->kind == FK_CHILD) {
         y = month_row(a, r.x, y, w);
         app_field(a, (struct ui_rect){ r.x, y, w, 96 }, T("admin.group"), form_group_name(a), false,
                   A_FORM, FF_GROUP);
-        y += 96 + 16;
+        y += 96 + 8;
     } else if (f->kind == FK_STAFF) {
         app_field(a, (struct ui_rect){ r.x, y, w / 2 - 8, 96 }, T("admin.role"),
                   f->role == VP_ROLE_MANAGER ? T("role.manager") : T("role.pm"), false, A_FORM,
@@ -248,7 +259,6 @@ void scr_admin_form_build(struct app *a, struct ui_rect r)
                       A_FORM, FF_PIN, T("admin.reset_pin"), UI_CENTER);
         y += 96 + 16;
     }
-    y += 8;
     ui_button(ui, (struct ui_rect){ r.x, y, bw, 64 }, &st_primary, A_FORM, FF_SAVE, T("admin.save"),
               UI_CENTER);
     if (!f->is_new)
@@ -258,6 +268,6 @@ void scr_admin_form_build(struct app *a, struct ui_rect r)
     ui_button(ui, (struct ui_rect){ r.x + 2 * (bw + 16), y, bw, 64 }, &st_outline, A_FORM,
               FF_CANCEL, T("cancel"), UI_CENTER);
     if (a->admin_msg[0])
-        ui_text_wrap(ui, (struct ui_rect){ r.x, y + 80, w, 0 }, UI_F_SUB, UI_C_LVL3, a->admin_msg,
-                     2);
+        ui_text_wrap(ui, (struct ui_rect){ r.x, y + 80, w, 0 }, UI_F_BODY, UI_C_LVL3, a->admin_msg,
+                     0);
 }

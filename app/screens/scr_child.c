@@ -34,6 +34,11 @@ void scr_child_action(struct app *a, int action, int arg)
     case A_BACK: app_go(a, SCR_CHILDREN); break;
     case A_NEWSIG: app_go(a, SCR_SIGNAL); break;
     case A_PAGE: a->page += arg; break;
+    case A_READALL:
+        if (arg >= 0 && (size_t)arg < a->nadv)
+            app_reader_open(a, T("child.advice_title"), a->adv[arg].text,
+                            a->adv[arg].read_ms == 0 ? arg : -1);
+        break;
     case A_READ:
         if (arg >= 0 && (size_t)arg < a->nadv) {
             res = devstore_advice_mark_read(a->db, a->adv[arg].id, a->me.id);
@@ -73,32 +78,52 @@ static const char *consult_label(enum vp_consultation c)
                                        : T("consult.none");
 }
 
-/* An advice card; returns its height. */
-static int advice_card(struct app *a, struct ui_rect r, int i)
+/* An advice card: the whole advice when it fits in max_h, else its first
+ * words and "Lees het hele advies" (the reader pages it). Returns its
+ * height. */
+static int advice_card(struct app *a, struct ui_rect r, int i, int max_h)
 {
     struct ui *ui = a->ui;
     const struct dev_advice *adv = &a->adv[i];
-    bool unread = adv->read_ms == 0;
+    bool unread = adv->read_ms == 0, whole;
     char when[64];
     struct vp_buf meta = VP_BUF_INIT;
-    int th = ui_wrap_height(ui, r.w - 56, UI_F_BODY, adv->text, 4);
-    int h = 16 + 30 + th + (unread ? 16 + 64 : 0) + 18, y = r.y + 16;
+    int tw = r.w - 56, mh, th, h, y = r.y + 16;
+    const char *text = adv->text;
     app_when_text(adv->created_ms, vp_now_ms(), when, sizeof(when));
     vp_tr_fmt(&meta, "kiosk.child.advice_meta", "when", when, NULL);
     if (a->have_case)
         vp_buf_addf(&meta, " \xC2\xB7 %s: %s", T("child.status"), case_label(a->kase.status));
+    mh = ui_wrap_height(ui, tw, UI_F_BODY, meta.data, 0);
+    th = ui_wrap_height(ui, tw, UI_F_BODY, text, 0);
+    h = 16 + mh + 8 + th + 16 + 64 + 18;
+    whole = h <= max_h || max_h <= 0;
+    if (!whole) { /* a title and the reader, which shows it in full */
+        vp_buf_reset(&meta);
+        vp_buf_adds(&meta, T("child.advice_title"));
+        mh = ui_wrap_height(ui, tw, UI_F_BODY, meta.data, 0);
+        text = "";
+        th = 0;
+        h = 16 + mh + 8 + 64 + 18;
+    } else if (!unread) {
+        h -= 16 + 64;
+    }
     ui_fill(ui, (struct ui_rect){ r.x, r.y, r.w, h }, unread ? UI_RGB(0xE4ECEC) : UI_C_SURFACE, 16);
     ui_fill(ui, (struct ui_rect){ r.x, r.y, 8, h }, UI_C_PRIMARY, 0);
-    ui_text_in(ui, (struct ui_rect){ r.x + 28, y, r.w - 56, 28 }, UI_F_SMALL, UI_C_INK2, UI_LEFT,
-               meta.data);
+    ui_text_wrap(ui, (struct ui_rect){ r.x + 28, y, tw, 0 }, UI_F_BODY, UI_C_INK2, meta.data, 0);
     vp_buf_release(&meta);
-    y += 30;
-    ui_text_wrap(ui, (struct ui_rect){ r.x + 28, y, r.w - 56, 0 }, UI_F_BODY, UI_C_INK, adv->text,
-                 4);
-    y += th + 16;
-    if (unread)
-        ui_button(ui, (struct ui_rect){ r.x + 28, y, 180, 64 }, &st_outline, A_READ, i,
+    y += mh + 8;
+    ui_text_wrap(ui, (struct ui_rect){ r.x + 28, y, tw, 0 }, UI_F_BODY, UI_C_INK, text, 0);
+    y += th + (th ? 16 : 0);
+    if (!whole) {
+        int bw = ui_text_width(ui, UI_F_BODY, T("child.read_all")) + 48;
+        ui_button(ui, (struct ui_rect){ r.x + 28, y, bw, 64 }, &st_primary, A_READALL, i,
+                  T("child.read_all"), UI_CENTER);
+    } else if (unread) {
+        int bw = ui_text_width(ui, UI_F_BODY, T("child.read")) + 60;
+        ui_button(ui, (struct ui_rect){ r.x + 28, y, bw, 64 }, &st_outline, A_READ, i,
                   T("child.read"), UI_CENTER);
+    }
     return h;
 }
 
@@ -128,30 +153,39 @@ static void obs_details(struct app *a, const struct dev_obs_item *it, struct vp_
         vp_buf_addf(b, " \xC2\xB7 %s", consult_label(o->consultation));
 }
 
-/* A signal in the timeline; returns its height. */
-static int obs_card(struct app *a, struct ui_rect r, const struct dev_obs_item *it)
+/* A signal in the timeline, every word wrapped; with draw false only its
+ * height. */
+static int obs_card(struct app *a, struct ui_rect r, const struct dev_obs_item *it, bool draw)
 {
     struct ui *ui = a->ui;
     const struct vp_observation *o = &it->obs;
     struct vp_buf title = VP_BUF_INIT, sub = VP_BUF_INIT;
     const char *lvl = app_level_label(o->level);
-    int lw = ui_text_width(ui, UI_F_BODY, lvl) + 30, h = o->note[0] ? 136 : 100;
+    char note[VP_NOTE_BYTES] = "";
+    int lw = ui_text_width(ui, UI_F_BODY, lvl) + 30, tw = r.w - 44, y = r.y + 16, h;
+    int th, sh, nh = 0;
     for (int i = 0; i < o->nsignals; i++)
         vp_buf_addf(&title, "%s%s", i ? " \xC2\xB7 " : "", app_signal_label(a, o->signals[i]));
     obs_details(a, it, &sub);
-    ui_card(ui, (struct ui_rect){ r.x, r.y, r.w, h }, UI_C_SURFACE, 16);
-    ui_text_in(ui, (struct ui_rect){ r.x + 22, r.y + 16, r.w - 44 - lw - 16, 36 },
-               UI_F_BODY | UI_BOLD, UI_C_INK, UI_LEFT, title.data);
-    ui_disc(ui, r.x + r.w - 22 - lw + 10, r.y + 34, 10, app_level_color(o->level));
-    ui_text_in(ui, (struct ui_rect){ r.x + r.w - 22 - lw + 30, r.y + 16, lw - 30, 36 }, UI_F_BODY,
-               app_level_color(o->level), UI_LEFT, lvl);
-    ui_text_in(ui, (struct ui_rect){ r.x + 22, r.y + 56, r.w - 44, 30 }, UI_F_SUB, UI_C_INK2,
-               UI_LEFT, sub.data);
-    if (o->note[0]) { /* names are stored as codes; here they read as names */
-        char note[VP_NOTE_BYTES];
+    if (o->note[0]) /* names are stored as codes; here they read as names */
         devstore_note_decode(a->db, o->note, note, sizeof(note));
-        ui_text_in(ui, (struct ui_rect){ r.x + 22, r.y + 92, r.w - 44, 30 }, UI_F_SUB, UI_C_INK,
-                   UI_LEFT, note);
+    th = ui_wrap_height(ui, tw - lw - 16, UI_F_BODY | UI_BOLD, title.data, 0);
+    sh = ui_wrap_height(ui, tw, UI_F_BODY, sub.data, 0);
+    if (note[0])
+        nh = ui_wrap_height(ui, tw, UI_F_BODY, note, 0) + 6;
+    h = 16 + th + 6 + sh + 6 + nh + 14;
+    if (draw) {
+        ui_card(ui, (struct ui_rect){ r.x, r.y, r.w, h }, UI_C_SURFACE, 16);
+        ui_text_wrap(ui, (struct ui_rect){ r.x + 22, y, tw - lw - 16, 0 }, UI_F_BODY | UI_BOLD,
+                     UI_C_INK, title.data, 0);
+        ui_disc(ui, r.x + r.w - 22 - lw + 10, y + 14, 10, app_level_color(o->level));
+        ui_text_in(ui, (struct ui_rect){ r.x + r.w - 22 - lw + 30, y, lw - 30, 28 }, UI_F_BODY,
+                   app_level_color(o->level), UI_LEFT, lvl);
+        y += th + 6;
+        ui_text_wrap(ui, (struct ui_rect){ r.x + 22, y, tw, 0 }, UI_F_BODY, UI_C_INK2, sub.data, 0);
+        y += sh + 6;
+        if (note[0])
+            ui_text_wrap(ui, (struct ui_rect){ r.x + 22, y, tw, 0 }, UI_F_BODY, UI_C_INK, note, 0);
     }
     vp_buf_release(&title);
     vp_buf_release(&sub);
@@ -185,37 +219,51 @@ static void route_card(struct app *a, struct ui_rect r)
     } else {
         vp_buf_adds(&b, T("child.no_case"));
     }
-    th = ui_wrap_height(ui, tw, UI_F_BODY, b.data, 8);
-    ui_card(ui, (struct ui_rect){ r.x, r.y, r.w, 18 + 30 + th + 20 }, UI_C_SURFACE, 16);
+    th = ui_wrap_height(ui, tw, UI_F_BODY, b.data, 0);
+    ui_card(ui, (struct ui_rect){ r.x, r.y, r.w, 18 + 32 + th + 20 }, UI_C_SURFACE, 16);
     ui_text(ui, r.x + 22, y, UI_F_SUB, UI_C_INK2, T("child.route"));
     y += 32;
-    ui_text_wrap(ui, (struct ui_rect){ r.x + 22, y, tw, 0 }, UI_F_BODY, UI_C_INK, b.data, 8);
+    ui_text_wrap(ui, (struct ui_rect){ r.x + 22, y, tw, 0 }, UI_F_BODY, UI_C_INK, b.data, 0);
     vp_buf_release(&b);
 }
 
 static void timeline(struct app *a, struct ui_rect r)
 {
-    size_t shown = 0, first = (size_t)a->page * 4;
-    int y = r.y;
+    size_t shown = 0, first = 0;
+    int y = r.y, pw = ui_text_width(a->ui, UI_F_BODY, T("child.newer")) + 48,
+        ow = ui_text_width(a->ui, UI_F_BODY, T("child.older")) + 48;
     if (a->nobs == 0) {
         ui_text_wrap(a->ui, (struct ui_rect){ r.x, y + 8, r.w, 0 }, UI_F_BODY, UI_C_INK2,
                      T("child.no_signals"), 0);
         return;
     }
+    /* pages by what fits: page p starts where page p - 1 ended */
+    for (int p = 0; p < a->page && first < a->nobs; p++) {
+        int yy = r.y;
+        size_t n = 0;
+        while (first < a->nobs) {
+            int h = obs_card(a, (struct ui_rect){ r.x, yy, r.w, 0 }, &a->obs[first], false);
+            if (yy + h > r.y + r.h - 76 && n > 0)
+                break;
+            yy += h + 14;
+            first++;
+            n++;
+        }
+    }
     if (first >= a->nobs)
         first = a->page = 0;
     for (size_t i = first; i < a->nobs; i++) {
-        int h = a->obs[i].obs.note[0] ? 136 : 100;
-        if (y + h > r.y + r.h - (i + 1 < a->nobs ? 76 : 0) && shown > 0)
+        int h = obs_card(a, (struct ui_rect){ r.x, y, r.w, 0 }, &a->obs[i], false);
+        if (y + h > r.y + r.h - 76)
             break;
-        y += obs_card(a, (struct ui_rect){ r.x, y, r.w, 0 }, &a->obs[i]) + 14;
+        y += obs_card(a, (struct ui_rect){ r.x, y, r.w, 0 }, &a->obs[i], true) + 14;
         shown++;
     }
     if (first > 0)
-        ui_button(a->ui, (struct ui_rect){ r.x, r.y + r.h - 64, 220, 64 }, &st_outline, A_PAGE, -1,
+        ui_button(a->ui, (struct ui_rect){ r.x, r.y + r.h - 64, pw, 64 }, &st_outline, A_PAGE, -1,
                   T("child.newer"), UI_CENTER);
     if (first + shown < a->nobs)
-        ui_button(a->ui, (struct ui_rect){ r.x + r.w - 260, r.y + r.h - 64, 260, 64 }, &st_outline,
+        ui_button(a->ui, (struct ui_rect){ r.x + r.w - ow, r.y + r.h - 64, ow, 64 }, &st_outline,
                   A_PAGE, 1, T("child.older"), UI_CENTER);
 }
 
@@ -240,15 +288,15 @@ void scr_child_build(struct app *a)
     route_card(a, (struct ui_rect){ w - M_MARGIN - side, top + 96 + 16, side, 0 });
     /* left column: unread advice first, else the newest one; then signals */
     {
-        int shown = 0;
-        for (size_t i = 0; i < a->nadv && shown < 2; i++) {
+        int shown = 0, room = (bottom - top) / 2;
+        for (size_t i = 0; i < a->nadv && shown < 2 && a->page == 0; i++) {
             if (a->adv[i].read_ms != 0)
                 continue;
-            y += advice_card(a, (struct ui_rect){ M_MARGIN, y, left_w, 0 }, (int)i) + 16;
+            y += advice_card(a, (struct ui_rect){ M_MARGIN, y, left_w, 0 }, (int)i, room) + 16;
             shown++;
         }
         if (shown == 0 && a->nadv > 0 && a->page == 0)
-            y += advice_card(a, (struct ui_rect){ M_MARGIN, y, left_w, 0 }, 0) + 16;
+            y += advice_card(a, (struct ui_rect){ M_MARGIN, y, left_w, 0 }, 0, room) + 16;
     }
     timeline(a, (struct ui_rect){ M_MARGIN, y, left_w, bottom - y });
 }

@@ -33,6 +33,8 @@ void scr_children_enter(struct app *a)
     load_kids(a);
 }
 
+static void more_groups(struct app *a);
+
 void scr_children_action(struct app *a, int action, int arg)
 {
     switch (action) {
@@ -45,6 +47,7 @@ void scr_children_action(struct app *a, int action, int arg)
         }
         break;
     case A_PAGE: a->page += arg; break;
+    case A_MOREGROUPS: more_groups(a); break;
     case A_CHILD:
         if (arg >= 0 && (size_t)arg < a->nkids) {
             a->child = a->kids[arg];
@@ -77,27 +80,61 @@ static void child_tile(struct app *a, struct ui_rect r, int i)
                UI_LEFT, age);
 }
 
-static int tabs(struct app *a, int y)
+/* The group tabs that fit in one row; with more groups than fit, the
+ * last place opens them all as a list (it pages). */
+static void on_group(struct app *a, int i)
+{
+    scr_children_action(a, A_TAB, i);
+}
+
+static void more_groups(struct app *a)
+{
+    const char *items[APP_MAX_CHOICES];
+    int n = 0;
+    for (size_t i = 0; i < a->ngroups && n < APP_MAX_CHOICES; i++)
+        items[n++] = a->groups[i].name;
+    app_choice_open(a, T("children.groups"), items, n, a->group_idx, on_group);
+}
+
+static void tabs(struct app *a, int y)
 {
     struct ui *ui = a->ui;
-    int x = M_MARGIN, w = ui_width(ui);
-    for (size_t i = 0; i < a->ngroups; i++) {
+    int x = M_MARGIN, w = ui_width(ui), right = w - M_MARGIN;
+    const char *more = T("children.more_groups");
+    int mw = ui_text_width(ui, UI_F_BODY, more) + 48;
+    size_t fit = 0;
+    for (int tx = M_MARGIN; fit < a->ngroups; fit++) {
+        tx += ui_text_width(ui, UI_F_BODY, a->groups[fit].name) + 60 + 12;
+        if (tx - 12 > right)
+            break;
+    }
+    if (fit < a->ngroups) /* room for "Meer groepen" */
+        while (fit > 0) {
+            int tx = M_MARGIN;
+            for (size_t i = 0; i < fit; i++)
+                tx += ui_text_width(ui, UI_F_BODY, a->groups[i].name) + 60 + 12;
+            if (tx + mw <= right)
+                break;
+            fit--;
+        }
+    for (size_t i = 0; i < fit; i++) {
         const char *name = a->groups[i].name;
         int tw = ui_text_width(ui, UI_F_BODY, name) + 60;
-        if (x + tw > w - M_MARGIN)
-            break; /* more groups than fit: the rest are reached through Beheer */
         ui_button(ui, (struct ui_rect){ x, y, tw, 64 },
                   (int)i == a->group_idx ? &st_tab_on : &st_tab, A_TAB, (int)i, name, UI_CENTER);
         x += tw + 12;
     }
-    return x;
+    if (fit < a->ngroups)
+        ui_button(ui, (struct ui_rect){ x, y, mw, 64 },
+                  (size_t)a->group_idx >= fit ? &st_tab_on : &st_tab, A_MOREGROUPS, 0, more,
+                  UI_CENTER);
 }
 
 void scr_children_build(struct app *a)
 {
     struct ui *ui = a->ui;
     int w = ui_width(ui), h = ui_height(ui), y = M_HEAD + 18, bottom = h - M_FOOT - 12;
-    int cols, tw, th = M_TILE_H, rows, tabs_end;
+    int cols, tw, th = M_TILE_H, rows, per;
     size_t first, count;
     struct vp_buf title = VP_BUF_INIT;
     vp_buf_addf(&title, "%s \xC2\xB7 %s", a->location[0] ? a->location : T("app_name"),
@@ -110,7 +147,7 @@ void scr_children_build(struct app *a)
                      UI_C_INK, T("children.no_groups"), 0);
         return;
     }
-    tabs_end = tabs(a, y);
+    tabs(a, y);
     y += 64 + 20;
     cols = (w - 2 * M_MARGIN + M_GAP) / (250 + M_GAP);
     if (cols < 2)
@@ -121,8 +158,13 @@ void scr_children_build(struct app *a)
     rows = (bottom - y + M_GAP) / (th + M_GAP);
     if (rows < 1)
         rows = 1;
-    app_pager(a, (struct ui_rect){ tabs_end, M_HEAD + 18, w - M_MARGIN - tabs_end, 64 }, a->nkids,
-              (size_t)(rows * cols), &first, &count);
+    per = rows * cols;
+    if ((int)a->nkids > per) { /* a row for the pager at the bottom */
+        rows = (bottom - 64 - M_GAP - y + M_GAP) / (th + M_GAP);
+        per = (rows < 1 ? 1 : rows) * cols;
+    }
+    app_pager(a, (struct ui_rect){ M_MARGIN, bottom - 64, w - 2 * M_MARGIN, 64 }, a->nkids,
+              (size_t)per, &first, &count);
     if (a->nkids == 0)
         ui_text_wrap(ui, (struct ui_rect){ M_MARGIN, y + 8, w - 2 * M_MARGIN, 0 }, UI_F_BODY,
                      UI_C_INK2, T("children.empty_group"), 0);

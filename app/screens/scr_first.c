@@ -21,7 +21,7 @@ static bool has_staff(struct app *a)
 
 void scr_first_enter(struct app *a)
 {
-    a->first_msg[0] = '\0';
+    a->first_msg[0] = '\0'; /* "Later" does not carry an error over (issue 11) */
     a->first_stage = a->dev.setup_done || a->dev.enrolled ? ST_MANAGER : ST_ENROL;
     if (!a->first_url[0])
         vp_strlcpy(a->first_url, "https://", sizeof(a->first_url));
@@ -50,6 +50,7 @@ static void later(struct app *a)
         return;
     }
     app_refresh_status(a);
+    a->first_msg[0] = '\0'; /* the connection error does not belong on the next form */
     if (has_staff(a))
         app_go(a, SCR_LOCK);
     else
@@ -144,9 +145,15 @@ void scr_first_sync(struct app *a, const struct app_sync_note *note)
 static void enrol_form(struct app *a, int x, int y, int w)
 {
     struct ui *ui = a->ui;
-    y += ui_text_wrap(ui, (struct ui_rect){ x, y, w, 0 }, UI_F_BODY, UI_C_INK2, T("first.intro"),
-                      3) +
-         20;
+    /* what went wrong in the intro's place, where it is seen */
+    if (a->first_msg[0])
+        y += ui_text_wrap(ui, (struct ui_rect){ x, y, w, 0 }, UI_F_BODY, UI_C_LVL3, a->first_msg,
+                          0) +
+             20;
+    else
+        y += ui_text_wrap(ui, (struct ui_rect){ x, y, w, 0 }, UI_F_BODY, UI_C_INK2,
+                          T("first.intro"), 0) +
+             20;
     app_field(a, (struct ui_rect){ x, y, w, 96 }, T("first.server"), a->first_url, false, A_FIRST,
               F_URL);
     y += 96 + 16;
@@ -157,9 +164,6 @@ static void enrol_form(struct app *a, int x, int y, int w)
               T("first.enrol"), UI_CENTER);
     ui_button(ui, (struct ui_rect){ x + w / 2 + 8, y, w / 2 - 8, 72 }, &st_outline, A_FIRST,
               F_LATER, T("first.later"), UI_CENTER);
-    y += 72 + 16;
-    if (a->first_msg[0])
-        ui_text_wrap(ui, (struct ui_rect){ x, y, w, 0 }, UI_F_BODY, UI_C_LVL3, a->first_msg, 3);
 }
 
 static void manager_form(struct app *a, int x, int y, int w)

@@ -123,12 +123,16 @@ void scr_lock_action(struct app *a, int action, int arg)
     case A_STAFF: select_staff(a, arg); break;
     case A_OTHERNAME: a->lock_sel = -1; break;
     case A_PAGE: a->page += arg; break;
-    case A_PIN:
-        if (ui_pinpad_press(&a->pin, arg) == UI_KEY_ENTER)
+    case A_PIN: {
+        enum ui_key_result r = ui_pinpad_press(&a->pin, arg);
+        if (r == UI_KEY_ENTER)
             try_unlock(a);
+        else if (r == UI_KEY_FULL && a->lock_until == 0) /* a 7th digit: say so */
+            vp_strlcpy(a->lock_msg, T("lock.pin_format"), sizeof(a->lock_msg));
         else if (a->lock_until == 0)
             a->lock_msg[0] = '\0';
         break;
+    }
     default: break;
     }
 }
@@ -137,8 +141,11 @@ bool scr_lock_key(struct app *a, const SDL_Event *ev)
 {
     if (a->lock_sel < 0)
         return false;
-    if (ui_field_event(&a->pin, ev) == UI_KEY_ENTER)
+    enum ui_key_result r = ui_field_event(&a->pin, ev);
+    if (r == UI_KEY_ENTER)
         try_unlock(a);
+    else if (r == UI_KEY_FULL && a->lock_until == 0)
+        vp_strlcpy(a->lock_msg, T("lock.pin_format"), sizeof(a->lock_msg));
     return true;
 }
 
@@ -197,7 +204,7 @@ static void message_line(struct app *a, struct ui_rect r)
 {
     if (!a->lock_msg[0])
         return;
-    ui_text_wrap(a->ui, r, UI_F_BODY, a->lock_until ? UI_C_LVL3 : UI_C_INK, a->lock_msg, 2);
+    ui_text_wrap(a->ui, r, UI_F_BODY, a->lock_until ? UI_C_LVL3 : UI_C_INK, a->lock_msg, 0);
 }
 
 static void tiles(struct app *a, int y, int avail)
@@ -224,7 +231,7 @@ static void tiles(struct app *a, int y, int avail)
 }
 
 /* Header (location, clock) and footer (sync line, the privacy note). */
-static void lock_chrome(struct app *a)
+static void lock_chrome(struct app *a, bool footer_free)
 {
     struct ui *ui = a->ui;
     int w = ui_width(ui), h = ui_height(ui), nw;
@@ -241,11 +248,14 @@ static void lock_chrome(struct app *a)
     }
     ui_text_in(ui, (struct ui_rect){ w / 2, 0, w / 2 - M_MARGIN, M_HEAD }, UI_F_HEAD, UI_C_ON_PRIM,
                UI_RIGHT, clock);
-    app_footer(a, false, NULL, 0);
-    nw = ui_text_width(ui, UI_F_SUB, note);
-    if (nw < w / 2)
-        ui_text_in(ui, (struct ui_rect){ w - M_MARGIN - nw, h - M_FOOT, nw, M_FOOT }, UI_F_SUB,
-                   UI_C_INK2, UI_RIGHT, note);
+    if (footer_free) { /* the PIN message takes the footer's place */
+        ui_fill(ui, (struct ui_rect){ 0, h - M_FOOT, w, M_FOOT }, UI_C_SURFACE, 0);
+        ui_fill(ui, (struct ui_rect){ 0, h - M_FOOT, w, 1 }, UI_C_LINE, 0);
+    } else {
+        app_footer(a, false, NULL, 0);
+    }
+    (void)nw;
+    (void)note;
 }
 
 /* Height of the staff tiles when all of them are shown. */
@@ -269,7 +279,7 @@ void scr_lock_build(struct app *a)
     if (a->lock_sel >= 0 && !side_msg && a->lock_msg[0] &&
         top + 72 + tiles_h + PIN_CARD_H + 80 > bottom)
         compact = true;
-    lock_chrome(a);
+    lock_chrome(a, compact && a->lock_msg[0]);
     if (a->nstaff == 0) {
         ui_text_wrap(ui, (struct ui_rect){ M_MARGIN, top, w - 2 * M_MARGIN, 0 }, UI_F_BODY,
                      UI_C_INK, T("lock.no_staff"), 0);
@@ -280,13 +290,21 @@ void scr_lock_build(struct app *a)
         if (c.w > w - 2 * M_MARGIN)
             c = (struct ui_rect){ M_MARGIN, c.y, w - 2 * M_MARGIN, c.h };
         pin_card(a, c, true);
-        if (a->lock_msg[0]) { /* over the footer: the person is busy with the PIN */
-            ui_fill(ui, (struct ui_rect){ 0, bottom + 1, w, M_FOOT - 1 }, UI_C_SURFACE, 0);
-            message_line(a, (struct ui_rect){ M_MARGIN, bottom + 12, w - 2 * M_MARGIN, 0 });
-        }
+        if (a->lock_msg[0]) /* in the footer: the person is busy with the PIN */
+            message_line(a, (struct ui_rect){ M_MARGIN, bottom + 14, w - 2 * M_MARGIN, 0 });
         return;
     }
     ui_text(ui, M_MARGIN, top + 4, UI_F_TITLE, UI_C_INK, T("lock.who"));
+    { /* the privacy promise beside the question, or under it */
+        const char *note = T("lock.no_child_data");
+        int qw = ui_text_width(ui, UI_F_TITLE, T("lock.who")) + 32;
+        if (ui_text_width(ui, UI_F_BODY, note) <= w - 2 * M_MARGIN - qw)
+            ui_text_in(ui, (struct ui_rect){ M_MARGIN + qw, top, w - 2 * M_MARGIN - qw, 48 },
+                       UI_F_BODY, UI_C_INK2, UI_RIGHT, note);
+        else if (a->lock_sel < 0)
+            ui_text_wrap(ui, (struct ui_rect){ M_MARGIN, bottom - 72, w - 2 * M_MARGIN, 0 },
+                         UI_F_BODY, UI_C_INK2, note, 2);
+    }
     tiles(a, top + 72, a->lock_sel >= 0 ? tiles_h : bottom - top - 72 - 80);
     if (a->lock_sel >= 0) {
         int cy = top + 72 + tiles_h + 8;

@@ -29,8 +29,8 @@ void scr_signal_enter(struct app *a)
     a->domain = compact(a) ? -1 : 0;
 }
 
-/* Height of the saved line, the level row and two rows of extras. */
-#define EXTRAS_H (16 + 44 + 64 + 12 + 2 * 76)
+/* Height of the saved line, the level row and the rows of extras. */
+#define EXTRAS_H(a, w) (16 + scr_signal_extras_height(a, w))
 
 static const struct vp_domain *cur_domain(struct app *a);
 
@@ -41,7 +41,7 @@ static bool extras_fit(struct app *a)
     const struct vp_domain *d = cur_domain(a);
     int rows = d ? (int)(d->nsignals + 1) / 2 : 4;
     int avail = ui_height(a->ui) - M_HEAD - 18 - M_FOOT - 12 - 76;
-    return rows * 76 + EXTRAS_H <= avail;
+    return rows * 76 + EXTRAS_H(a, ui_width(a->ui) - 2 * M_MARGIN) <= avail;
 }
 
 static const struct vp_domain *cur_domain(struct app *a)
@@ -186,6 +186,7 @@ void scr_signal_action(struct app *a, int action, int arg)
             a->domain = -1;
         break;
     case A_CHIP: chip(a, arg); break;
+    case A_EXTRASVIEW: a->sig_extras = true; break;
     case A_UNDO: undo(a); break;
     case A_LEVEL:
         if (a->saved && arg >= 1 && arg <= 3) {
@@ -210,52 +211,75 @@ static void domain_tile(struct app *a, struct ui_rect r, int i)
         UI_RGB(d->tint), on ? UI_RGB(d->stripe) : UI_C_LINE, UI_C_INK, 2, 14, UI_F_SUB, false
     };
     const char *label = d->label[vp_i18n_lang()];
-    int font = on ? UI_F_SUB | UI_BOLD : UI_F_SUB;
+    int font = on ? UI_F_BODY | UI_BOLD : UI_F_BODY;
     ui_control(a->ui, r, &st, A_DOMAIN, i, label, NULL);
     ui_fill(a->ui, (struct ui_rect){ r.x, r.y, 10, r.h }, UI_RGB(d->stripe), 6);
     if (ui_text_width(a->ui, font, label) <= r.w - 40)
         ui_text_in(a->ui, (struct ui_rect){ r.x + 26, r.y, r.w - 40, r.h }, font, UI_C_INK, UI_LEFT,
                    label);
-    else
-        ui_text_wrap(a->ui, (struct ui_rect){ r.x + 26, r.y + r.h / 2 - 27, r.w - 40, 0 }, font,
-                     UI_C_INK, label, 2);
+    else {
+        int th = ui_wrap_height(a->ui, r.w - 40, font, label, 0);
+        ui_text_wrap(a->ui, (struct ui_rect){ r.x + 26, r.y + (r.h - th) / 2, r.w - 40, 0 }, font,
+                     UI_C_INK, label, 0);
+    }
 }
 
 /* One line if it fits, else two lines in the smaller size (narrow screens). */
 static void chip_label(struct app *a, struct ui_rect c, bool on, const char *text)
 {
-    int font = on ? UI_F_BODY | UI_BOLD : UI_F_BODY, small = on ? UI_F_SUB | UI_BOLD : UI_F_SUB;
+    int font = on ? UI_F_BODY | UI_BOLD : UI_F_BODY;
     struct ui_rect in = { c.x + 22, c.y, c.w - 34, c.h };
     int h;
     if (ui_text_width(a->ui, font, text) <= in.w) {
         ui_text_in(a->ui, in, font, UI_C_INK, UI_LEFT, text);
         return;
     }
-    h = ui_wrap_height(a->ui, in.w, small, text, 2);
-    ui_text_wrap(a->ui, (struct ui_rect){ in.x, c.y + (c.h - h) / 2, in.w, 0 }, small, UI_C_INK,
-                 text, 2);
+    h = ui_wrap_height(a->ui, in.w, font, text, 0);
+    ui_text_wrap(a->ui, (struct ui_rect){ in.x, c.y + (c.h - h) / 2, in.w, 0 }, font, UI_C_INK,
+                 text, 0);
+}
+
+/* Height of the row of chips i and i + 1: two lines of body text fit in
+ * 64 px; more lines make the row taller. */
+static int chip_row_height(struct app *a, const struct vp_domain *d, size_t i, int cw, int base)
+{
+    int h = base;
+    for (size_t k = i; k < i + 2 && k < d->nsignals; k++) {
+        struct vp_buf b = VP_BUF_INIT;
+        int th;
+        vp_buf_addf(&b, "%s \xE2\x9C\x93", d->signals[k].label[vp_i18n_lang()]);
+        th = ui_wrap_height(a->ui, cw - 34, UI_F_BODY | UI_BOLD, b.data, 0) + 8;
+        if (th > h)
+            h = th;
+        vp_buf_release(&b);
+    }
+    return h;
 }
 
 /* The chips of the current domain in two columns; returns the bottom. */
-static int chips(struct app *a, struct ui_rect r, int ch)
+static int chips(struct app *a, struct ui_rect r, int base_h)
 {
     const struct vp_domain *d = cur_domain(a);
-    int cw = (r.w - 12) / 2, y = r.y;
+    int cw = (r.w - 12) / 2, y = r.y, ch = base_h;
     if (!d)
         return y;
     for (size_t i = 0; i < d->nsignals; i++) {
         bool on = a->saved && find_signal(&a->cur, d->signals[i].code) >= 0;
-        struct ui_rect c = { r.x + (int)(i % 2) * (cw + 12), r.y + (int)(i / 2) * (ch + 12), cw,
-                             ch };
         const char *label = d->signals[i].label[vp_i18n_lang()];
         struct vp_buf b = VP_BUF_INIT;
+        struct ui_rect c;
+        if (i % 2 == 0) { /* a row as high as its longest label needs */
+            if (i > 0)
+                y += ch + 12;
+            ch = chip_row_height(a, d, i, cw, base_h);
+        }
+        c = (struct ui_rect){ r.x + (int)(i % 2) * (cw + 12), y, cw, ch };
         vp_buf_addf(&b, "%s%s", label, on ? " \xE2\x9C\x93" : "");
         ui_control(a->ui, c, on ? &st_chip_on : &st_chip, A_CHIP, (int)i, label, NULL);
         chip_label(a, c, on, b.data);
         vp_buf_release(&b);
-        y = c.y + ch;
     }
-    return y;
+    return y + ch;
 }
 
 static void build_wide(struct app *a, int top, int bottom)
@@ -289,15 +313,30 @@ static void build_compact(struct app *a, int top, int bottom)
     }
     ui_button(a->ui, (struct ui_rect){ M_MARGIN, top, 240, 64 }, &st_outline, A_DOMAINS, 0,
               a->sig_extras ? T("signal.to_signals") : T("signal.to_domains"), UI_CENTER);
-    ui_text_in(a->ui, (struct ui_rect){ M_MARGIN + 260, top, w - 2 * M_MARGIN - 260, 64 },
-               UI_F_BODY | UI_BOLD, UI_RGB(d->stripe), UI_LEFT, d->label[vp_i18n_lang()]);
+    {
+        int right = w - M_MARGIN, lh;
+        if (a->saved && !a->sig_extras && !extras_fit(a)) { /* the way to the extras */
+            const char *more = T("signal.to_extras");
+            int mw = ui_text_width(a->ui, UI_F_BODY, more) + 48;
+            ui_button(a->ui, (struct ui_rect){ right - mw, top, mw, 64 }, &st_primary, A_EXTRASVIEW,
+                      0, more, UI_CENTER);
+            right -= mw + 12;
+        }
+        ui_fill(a->ui, (struct ui_rect){ M_MARGIN + 256, top + 8, 8, 48 }, UI_RGB(d->stripe), 4);
+        lh = ui_wrap_height(a->ui, right - M_MARGIN - 276, UI_F_BODY | UI_BOLD,
+                            d->label[vp_i18n_lang()], 0);
+        ui_text_wrap(
+            a->ui,
+            (struct ui_rect){ M_MARGIN + 276, top + (64 - lh) / 2, right - M_MARGIN - 276, 0 },
+            UI_F_BODY | UI_BOLD, UI_C_INK, d->label[vp_i18n_lang()], 0);
+    }
     top += 64 + 12;
     if (a->sig_extras) {
         scr_signal_extras_build(a,
                                 (struct ui_rect){ M_MARGIN, top, w - 2 * M_MARGIN, bottom - top });
     } else {
         int y = chips(a, (struct ui_rect){ M_MARGIN, top, w - 2 * M_MARGIN, 0 }, 64);
-        if (bottom - y >= EXTRAS_H) /* a tall screen: the extras fit below */
+        if (bottom - y >= EXTRAS_H(a, w - 2 * M_MARGIN)) /* a tall screen: the extras fit below */
             scr_signal_extras_build(
                 a, (struct ui_rect){ M_MARGIN, y + 16, w - 2 * M_MARGIN, bottom - y - 16 });
     }

@@ -49,10 +49,11 @@ static void on_sit(struct app *a, int i)
 
 static void on_consent(struct app *a, bool yes)
 {
-    if (!yes) {
-        app_toast(a, T("signal.named_refused"), false, 6000);
+    if (!yes) { /* said on the screen, where there is room for it */
+        vp_strlcpy(a->sig_msg, T("signal.named_refused"), sizeof(a->sig_msg));
         return;
     }
+    a->sig_msg[0] = '\0';
     a->cur.consultation = VP_CONSULT_NAMED;
     a->cur.consent_confirmed = true;
     scr_signal_amend(a);
@@ -106,14 +107,32 @@ void scr_signal_extra(struct app *a, int which)
     }
 }
 
-/* "Opgeslagen als Even volgen. Wil je meer vastleggen?" */
-static void saved_line(struct app *a, int x, int y)
+/* "Opgeslagen als Even volgen. Wil je meer vastleggen?", and for the
+ * first seconds "Ongedaan maken" beside it. Returns its height. */
+static int saved_line(struct app *a, struct ui_rect r)
 {
     struct ui *ui = a->ui;
-    const char *lvl = app_level_label(a->cur.level);
-    x += ui_text(ui, x, y, UI_F_BODY, UI_C_INK2, T("signal.saved_pre"));
-    x += 8 + ui_text(ui, x + 8, y, UI_F_BODY | UI_BOLD, app_level_color(a->cur.level), lvl);
-    ui_text(ui, x, y, UI_F_BODY, UI_C_INK2, T("signal.saved_post"));
+    struct vp_buf b = VP_BUF_INIT;
+    int tw = r.w, th, h;
+    if (a->toast_undo && a->toast_until) {
+        const char *undo = T("undo");
+        int uw = ui_text_width(ui, UI_F_BODY | UI_BOLD, undo) + 48;
+        tw -= uw + 16;
+        ui_button(ui, (struct ui_rect){ r.x + r.w - uw, r.y, uw, 64 },
+                  &(struct ui_style){ UI_C_TOAST, UI_C_TOAST, UI_C_ON_PRIM, 0, 14,
+                                      UI_F_BODY | UI_BOLD, false },
+                  A_UNDO, 0, undo, UI_CENTER);
+    }
+    if (a->toast_undo && a->toast_until) /* "Signaal opgeslagen voor Daan." */
+        vp_buf_addf(&b, "%s. ", a->toast);
+    vp_buf_addf(&b, "%s %s%s", T("signal.saved_pre"), app_level_label(a->cur.level),
+                T("signal.saved_post"));
+    th = ui_wrap_height(ui, tw, UI_F_BODY, b.data, 0);
+    h = th < 64 ? 64 : th;
+    ui_text_wrap(ui, (struct ui_rect){ r.x, r.y + (h - th) / 2, tw, 0 }, UI_F_BODY, UI_C_INK,
+                 b.data, 0);
+    vp_buf_release(&b);
+    return h;
 }
 
 static void level_row(struct app *a, struct ui_rect r)
@@ -123,14 +142,15 @@ static void level_row(struct app *a, struct ui_rect r)
         ui_color c = app_level_color(l);
         bool on = a->cur.level == l;
         struct ui_style st = {
-            on ? c : UI_C_SURFACE, c, on ? UI_C_ON_PRIM : c, 3, 14, UI_F_SUB, false
+            on ? c : UI_C_SURFACE, c, on ? UI_C_ON_PRIM : c, 3, 14, UI_F_BODY, false
         };
         ui_button(a->ui, (struct ui_rect){ r.x + (l - 1) * (bw + 12), r.y, bw, 64 }, &st, A_LEVEL,
                   l, app_level_label(l), UI_CENTER);
     }
 }
 
-static void extras_row(struct app *a, struct ui_rect r)
+/* The extras as buttons that wrap to more rows; returns the bottom. */
+static int extras_row(struct app *a, struct ui_rect r)
 {
     const char *labels[EX_COUNT];
     bool on[EX_COUNT];
@@ -148,25 +168,50 @@ static void extras_row(struct app *a, struct ui_rect r)
     on[EX_COACH] = a->cur.consultation != VP_CONSULT_NONE;
     for (int i = 0; i < EX_COUNT; i++) {
         int bw = ui_text_width(a->ui, UI_F_BODY, labels[i]) + 48;
+        if (bw > r.w)
+            bw = r.w;
         if (x + bw > r.x + r.w && x > r.x) {
             x = r.x;
             y += 64 + 12;
         }
-        ui_button(a->ui, (struct ui_rect){ x, y, bw, 64 }, on[i] ? &st_tab_on : &st_outline,
-                  A_EXTRA, i, labels[i], UI_CENTER);
+        if (a->ui)
+            ui_button(a->ui, (struct ui_rect){ x, y, bw, 64 }, on[i] ? &st_tab_on : &st_outline,
+                      A_EXTRA, i, labels[i], UI_CENTER);
         x += bw + 12;
     }
+    return y + 64;
+}
+
+/* The height the extras need at width w (saved line, levels, extras). */
+int scr_signal_extras_height(struct app *a, int w)
+{
+    const char *labels[EX_COUNT] = { freq_label(a->cur.frequency), sit_label(a->cur.situation),
+                                     T("signal.extra.parents_on"), T("signal.extra.note_on"),
+                                     coach_label(VP_CONSULT_ANONYMOUS) };
+    int x = 0, rows = 1;
+    for (int i = 0; i < EX_COUNT; i++) {
+        int bw = ui_text_width(a->ui, UI_F_BODY, labels[i]) + 48;
+        if (x + bw > w && x > 0) {
+            x = 0;
+            rows++;
+        }
+        x += bw + 12;
+    }
+    return 64 + 12 + 64 + 12 + rows * 76;
 }
 
 void scr_signal_extras_build(struct app *a, struct ui_rect r)
 {
     struct ui *ui = a->ui;
+    int y = r.y;
     if (!a->saved) {
         ui_text_wrap(ui, (struct ui_rect){ r.x, r.y + 4, r.w, 0 }, UI_F_BODY, UI_C_INK2,
-                     T("signal.hint"), 2);
+                     T("signal.hint"), 0);
         return;
     }
-    saved_line(a, r.x, r.y + 4);
-    level_row(a, (struct ui_rect){ r.x, r.y + 44, r.w, 64 });
-    extras_row(a, (struct ui_rect){ r.x, r.y + 44 + 64 + 12, r.w, 64 });
+    y += saved_line(a, (struct ui_rect){ r.x, y, r.w, 64 }) + 12;
+    level_row(a, (struct ui_rect){ r.x, y, r.w, 64 });
+    y = extras_row(a, (struct ui_rect){ r.x, y + 64 + 12, r.w, 64 }) + 12;
+    if (a->sig_msg[0] && y + ui_wrap_height(ui, r.w, UI_F_BODY, a->sig_msg, 0) <= r.y + r.h)
+        ui_text_wrap(ui, (struct ui_rect){ r.x, y, r.w, 0 }, UI_F_BODY, UI_C_LVL3, a->sig_msg, 0);
 }

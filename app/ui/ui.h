@@ -58,7 +58,7 @@ typedef uint32_t ui_color;
 
 /* Fonts: a pixel size, optionally | UI_BOLD. */
 #define UI_BOLD    0x1000
-#define UI_F_BADGE 18
+#define UI_F_BADGE 20
 #define UI_F_SMALL 20
 #define UI_F_SUB   22
 #define UI_F_BODY  24
@@ -125,6 +125,11 @@ int ui_text_in(struct ui *ui, struct ui_rect r, int font, ui_color c, enum ui_al
  * (0: no limit; the last line gets an ellipsis). Returns the height used. */
 int ui_text_wrap(struct ui *ui, struct ui_rect r, int font, ui_color c, const char *text,
                  int max_lines);
+/* Lines first_line .. first_line + max_lines - 1 of text wrapped to r.w
+ * (a page of a long text, no ellipsis). Returns the number of lines of the
+ * whole text. */
+int ui_text_page(struct ui *ui, struct ui_rect r, int font, ui_color c, const char *text,
+                 int first_line, int max_lines);
 /* Measuring (logical px). */
 int ui_text_width(struct ui *ui, int font, const char *text);
 int ui_line_height(struct ui *ui, int font);
@@ -179,8 +184,25 @@ struct ui_found {
 void ui_find_control(struct ui *ui, const char *label, struct ui_found *out);
 /* Controls whose keychar is exactly key. */
 void ui_find_key(struct ui *ui, const char *key, struct ui_found *out);
-/* True if text occurs in any visible text or control label. */
+/* True if text occurs in any visible text or control label, whole or cut
+ * (what `expect-not` asks: not even a part of it shows). */
 bool ui_text_visible(struct ui *ui, const char *text);
+/* True if text occurs in a text a person can read in full: drawn whole
+ * (not shortened with an ellipsis, not a paragraph cut short), inside the
+ * window, and nothing drawn after it covers it (a modal's backdrop
+ * neither). A wrapped paragraph counts as one text. What `expect` asks. */
+bool ui_text_shown(struct ui *ui, const char *text);
+/* The layout check of what a person can touch now (everything after the
+ * last block). One line per finding is appended to out; returns how many:
+ *  - a control off the screen, smaller than UI_TARGET_MIN, overlapping
+ *    another control, or partly covered by a box drawn after it;
+ *  - a text cut (ellipsis), off the screen, covered by anything drawn
+ *    after it, or running over the edge of a box beneath it;
+ *  - a text under 20 px, or body text (a wrapped paragraph or a text of
+ *    five words or more) under 24 px;
+ *  - a text under 4.5:1 contrast against what is drawn behind it (each
+ *    text draw, sampled at its middle and both ends). */
+int ui_layout_check(struct ui *ui, struct vp_buf *out);
 /* Appends every visible text of the frame, " | " separated. */
 void ui_visible_texts(struct ui *ui, char *out, size_t size);
 

@@ -216,11 +216,16 @@ int ui_text(struct ui *ui, int x, int y, int font, ui_color c, const char *text)
     return r.w;
 }
 
-void ui_info(struct ui *ui, const char *text)
+void ui_info(struct ui *ui, struct ui_rect r, const char *text, bool cut)
 {
-    struct ui_rect r = { 0, 0, 0, 0 };
     struct ui_item *it = add(ui, IT_INFO, r);
     it->label = intern(ui, text);
+    it->cut = cut;
+}
+
+struct ui_item *ui_last_item(struct ui *ui)
+{
+    return ui->nitems ? &ui->items[ui->nitems - 1] : NULL;
 }
 
 void ui_control(struct ui *ui, struct ui_rect r, const struct ui_style *st, int action, int arg,
@@ -458,86 +463,6 @@ bool ui_next_action(struct ui *ui, int *action, int *arg)
 bool ui_pointer_down(const struct ui *ui)
 {
     return ui->down;
-}
-
-/* ---- inspection ---- */
-
-/* Index of the last block (everything before it is untouchable). */
-static size_t last_block(const struct ui *ui, bool opaque_only)
-{
-    size_t i = ui->nitems;
-    while (i-- > 0) {
-        const struct ui_item *it = &ui->items[i];
-        if (it->kind == IT_BLOCK && (!opaque_only || (it->fill & 0xFF) == 0xFF))
-            return i;
-    }
-    return UI_NONE;
-}
-
-static void find(struct ui *ui, const char *want, bool key, struct ui_found *out)
-{
-    size_t from = last_block(ui, false);
-    memset(out, 0, sizeof(*out));
-    for (size_t i = from == UI_NONE ? 0 : from + 1; i < ui->nitems; i++) {
-        const struct ui_item *it = &ui->items[i];
-        const char *s = ui_str(ui, key ? it->key : it->label);
-        if (it->kind != IT_CONTROL || !s || !vp_str_eq(s, want))
-            continue;
-        if (out->count++ == 0)
-            out->rect = it->r;
-    }
-}
-
-void ui_find_control(struct ui *ui, const char *label, struct ui_found *out)
-{
-    find(ui, label, false, out);
-}
-
-void ui_find_key(struct ui *ui, const char *key, struct ui_found *out)
-{
-    find(ui, key, true, out);
-}
-
-bool ui_text_visible(struct ui *ui, const char *text)
-{
-    size_t from = last_block(ui, true);
-    for (size_t i = from == UI_NONE ? 0 : from + 1; i < ui->nitems; i++) {
-        const struct ui_item *it = &ui->items[i];
-        const char *a = ui_str(ui, it->text), *b = ui_str(ui, it->label);
-        if ((a && strstr(a, text)) || (b && strstr(b, text)))
-            return true;
-    }
-    return false;
-}
-
-void ui_visible_texts(struct ui *ui, char *out, size_t size)
-{
-    size_t from = last_block(ui, true), len = 0;
-    if (size == 0)
-        return;
-    out[0] = '\0';
-    for (size_t i = from == UI_NONE ? 0 : from + 1; i < ui->nitems && len + 1 < size; i++) {
-        const char *a = ui_str(ui, ui->items[i].text);
-        if (!a)
-            continue;
-        len += vp_strlcpy(out + len, len ? " | " : "", size - len);
-        if (len < size)
-            len += vp_strlcpy(out + len, a, size - len);
-    }
-}
-
-void ui_describe(struct ui *ui, struct vp_buf *out)
-{
-    size_t block = last_block(ui, false), opaque = last_block(ui, true);
-    for (size_t i = 0; i < ui->nitems; i++) {
-        const struct ui_item *it = &ui->items[i];
-        const char *label = ui_str(ui, it->label), *text = ui_str(ui, it->text);
-        if (it->kind == IT_CONTROL && label && (block == UI_NONE || i > block))
-            vp_buf_addf(out, "control\t%d\t%d\t%d\t%d\t%s\n", it->r.x, it->r.y, it->r.w, it->r.h,
-                        label);
-        else if (it->kind == IT_TEXT && text && (opaque == UI_NONE || i > opaque))
-            vp_buf_addf(out, "text\t%s\n", text);
-    }
 }
 
 void ui_push_tap(struct ui *ui, int x, int y)

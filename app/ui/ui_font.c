@@ -228,17 +228,38 @@ int ui_text_in(struct ui *ui, struct ui_rect r, int font, ui_color c, enum ui_al
     if (!text || !*text)
         return 0;
     tw = ui_text_width(ui, font, text);
+    lh = ui_line_height(ui, font);
     if (tw > r.w) {
-        ui_info(ui, text);
+        ui_info(ui, (struct ui_rect){ r.x, r.y + (r.h - lh) / 2, tw, lh }, text, true);
         cut = shorten(ui, font, text, r.w);
         text = cut;
         tw = ui_text_width(ui, font, text);
     }
-    lh = ui_line_height(ui, font);
     x = align == UI_LEFT ? r.x : align == UI_CENTER ? r.x + (r.w - tw) / 2 : r.x + r.w - tw;
-    ui_text(ui, x, r.y + (r.h - lh) / 2, font, c, text);
+    if (ui_text(ui, x, r.y + (r.h - lh) / 2, font, c, text) > 0 && cut)
+        ui_last_item(ui)->cut = true;
     free(cut);
     return tw;
+}
+
+/* How many bytes of s (len bytes, whole characters, at least one) fit in
+ * width w. */
+static size_t fit_chars(struct ui *ui, int font, const char *s, size_t len, int w)
+{
+    struct vp_buf b = VP_BUF_INIT;
+    size_t n = 0;
+    while (n < len) {
+        size_t step = vp_utf8_seq_len(s + n, len - n);
+        if (step == 0)
+            step = 1;
+        vp_buf_reset(&b);
+        vp_buf_add(&b, s, n + step);
+        if (n > 0 && ui_text_width(ui, font, b.data) > w)
+            break;
+        n += step;
+    }
+    vp_buf_release(&b);
+    return n;
 }
 
 /* Calls line() for each wrapped line of text; returns the line count. */
@@ -262,6 +283,15 @@ static int wrap(struct ui *ui, int w, int font, const char *text, int max_lines,
             vp_buf_add(&tryb, p, (size_t)(e - p));
             if (cur.len && ui_text_width(ui, font, tryb.data) > w)
                 break;
+            if (!cur.len && ui_text_width(ui, font, tryb.data) > w) {
+                /* one word wider than the line (a URL): break it where it
+                 * has to, at a character */
+                e = p + fit_chars(ui, font, p, (size_t)(e - p), w);
+                vp_buf_reset(&cur);
+                vp_buf_add(&cur, p, (size_t)(e - p));
+                p = e;
+                break;
+            }
             vp_buf_reset(&cur);
             vp_buf_add(&cur, tryb.data, tryb.len);
             p = e;
@@ -288,25 +318,36 @@ struct wrap_draw {
     ui_color c;
     char *pending; /* last line, drawn at the end (may need an ellipsis) */
     int pending_index;
+    bool cut;  /* some of the text is not drawn */
+    int width; /* widest line */
 };
 
 static void flush_pending(struct wrap_draw *d, bool cut)
 {
+    struct vp_buf b = VP_BUF_INIT;
+    struct ui_item *it;
+    int tw;
     if (!d->pending)
         return;
+    vp_buf_adds(&b, d->pending);
     if (cut) {
-        struct vp_buf b = VP_BUF_INIT;
-        vp_buf_adds(&b, d->pending);
         vp_buf_adds(&b, " " ELLIPSIS);
-        ui_text_in(d->ui,
-                   (struct ui_rect){ d->r.x, d->r.y + d->pending_index * d->lh, d->r.w, d->lh },
-                   d->font, d->c, UI_LEFT, b.data);
-        vp_buf_release(&b);
-    } else {
-        ui_text_in(d->ui,
-                   (struct ui_rect){ d->r.x, d->r.y + d->pending_index * d->lh, d->r.w, d->lh },
-                   d->font, d->c, UI_LEFT, d->pending);
+        d->cut = true;
     }
+    tw = ui_text_in(d->ui,
+                    (struct ui_rect){ d->r.x, d->r.y + d->pending_index * d->lh, d->r.w, d->lh },
+                    d->font, d->c, UI_LEFT, b.data);
+    if (tw > d->width)
+        d->width = tw;
+    it = ui_last_item(d->ui);
+    if (it && it->kind == IT_TEXT) {
+        it->para = true;
+        if (it->cut)
+            d->cut = true;
+        if (cut)
+            it->cut = true;
+    }
+    vp_buf_release(&b);
     free(d->pending);
     d->pending = NULL;
 }
@@ -327,14 +368,13 @@ static void draw_line(void *ctx, const char *s, int index, bool last)
 int ui_text_wrap(struct ui *ui, struct ui_rect r, int font, ui_color c, const char *text,
                  int max_lines)
 {
-    struct wrap_draw d = { ui, r, font, ui_line_height(ui, font), c, NULL, 0 };
+    struct wrap_draw d = { ui, r, font, ui_line_height(ui, font), c, NULL, 0, false, 0 };
     int n;
     if (!text || !*text)
         return 0;
     n = wrap(ui, r.w, font, text, max_lines, draw_line, &d);
     flush_pending(&d, false);
-    if (n > 1)
-        ui_info(ui, text);
+    ui_info(ui, (struct ui_rect){ r.x, r.y, d.width, n * d.lh }, text, d.cut);
     return n * d.lh;
 }
 
@@ -343,4 +383,51 @@ int ui_wrap_height(struct ui *ui, int w, int font, const char *text, int max_lin
     if (!text || !*text)
         return 0;
     return wrap(ui, w, font, text, max_lines, NULL, NULL) * ui_line_height(ui, font);
+}
+
+struct page_draw {
+    struct ui *ui;
+    struct ui_rect r;
+    int font, lh, first, n;
+    ui_color c;
+    struct vp_buf shown; /* the page's lines, for scripts */
+    int width;
+};
+
+static void page_line(void *ctx, const char *s, int index, bool last)
+{
+    struct page_draw *d = ctx;
+    struct ui_item *it;
+    int tw;
+    (void)last;
+    if (!s || index < d->first || index >= d->first + d->n)
+        return;
+    tw = ui_text_in(d->ui,
+                    (struct ui_rect){ d->r.x, d->r.y + (index - d->first) * d->lh, d->r.w, d->lh },
+                    d->font, d->c, UI_LEFT, s);
+    if (tw > d->width)
+        d->width = tw;
+    it = ui_last_item(d->ui);
+    if (it && it->kind == IT_TEXT)
+        it->para = true;
+    if (d->shown.len)
+        vp_buf_addch(&d->shown, ' ');
+    vp_buf_adds(&d->shown, s);
+}
+
+int ui_text_page(struct ui *ui, struct ui_rect r, int font, ui_color c, const char *text,
+                 int first_line, int max_lines)
+{
+    struct page_draw d = { ui, r,           font, ui_line_height(ui, font), first_line, max_lines,
+                           c,  VP_BUF_INIT, 0 };
+    int n;
+    if (!text || !*text)
+        return 0;
+    n = wrap(ui, r.w, font, text, 0, page_line, &d);
+    if (d.shown.len) {
+        int drawn = n - first_line < max_lines ? n - first_line : max_lines;
+        ui_info(ui, (struct ui_rect){ r.x, r.y, d.width, drawn * d.lh }, d.shown.data, false);
+    }
+    vp_buf_release(&d.shown);
+    return n;
 }

@@ -31,6 +31,8 @@ struct ui_item {
     size_t text, label, key;
     int action, arg;
     bool repeat_ok; /* a key: may be tapped again at once */
+    bool cut;       /* text: shortened (ellipsis) or a paragraph cut at max_lines */
+    bool para;      /* text: a line of a wrapped paragraph (body text) */
 };
 
 struct ui_font_slot {
@@ -127,6 +129,12 @@ void ui_corner_release(struct ui *ui);
 /* ui_core.c */
 const char *ui_str(const struct ui *ui, size_t off);
 int ui_px(const struct ui *ui, int v);
-void ui_info(struct ui *ui, const char *text);
+/* The whole of a paragraph or a shortened text, for scripts: its box and
+ * whether any of it is not drawn. */
+void ui_info(struct ui *ui, struct ui_rect r, const char *text, bool cut);
+/* The item added last. */
+struct ui_item *ui_last_item(struct ui *ui);
+/* Index of the last block (opaque_only: only an opaque one), or UI_NONE. */
+size_t ui_last_block(const struct ui *ui, bool opaque_only);
 
 #endif

@@ -145,8 +145,28 @@ static vp_result people(struct devstore *db, char daan[VP_UUID_LEN], char fatima
     return res;
 }
 
-static int make(const char *dir, bool bare)
+/* This tablet enrolled to Dolfijn at a server that is not there (port 9:
+ * refused at once), as a tablet that is offline. */
+static vp_result enrol(struct devstore *db)
 {
+    struct dev_device d;
+    memset(&d, 0, sizeof(d));
+    vp_uuid4(d.device_id);
+    vp_uuid4(d.location_id);
+    vp_strlcpy(d.device_name, "Tablet Zonnetje", sizeof(d.device_name));
+    vp_strlcpy(d.location_name, "Dolfijn", sizeof(d.location_name));
+    vp_strlcpy(d.server_url, "http://127.0.0.1:9", sizeof(d.server_url));
+    vp_strlcpy(d.token, "fixture-token", sizeof(d.token));
+    return devstore_device_enrol(db, &d, "fixture-epoch");
+}
+
+/* make DIR [--bare | --not-enrolled | --revoked | --quiet]: a location like
+ * the mockups, enrolled (offline); --not-enrolled as after "Later";
+ * --revoked as after the centre refused its token; --quiet with the last
+ * successful sync four days ago. */
+static int make(const char *dir, const char *how)
+{
+    bool bare = how && vp_str_eq(how, "--bare");
     struct devstore *db = open_store(dir);
     char daan[VP_UUID_LEN], fatima[VP_UUID_LEN];
     struct vp_observation o;
@@ -174,7 +194,14 @@ static int make(const char *dir, bool bare)
         res = server_side(db, daan);
     if (!res)
         res = devstore_device_set_setup_done(db, true);
-    if (!res)
+    if (!res && !(how && vp_str_eq(how, "--not-enrolled")))
+        res = enrol(db);
+    if (!res && how && vp_str_eq(how, "--revoked"))
+        res = devstore_device_forget_token(db);
+    if (!res && how && vp_str_eq(how, "--quiet"))
+        res = devstore_sync_success(db, vp_now_ms() - 4 * DAY_MS - 3600000,
+                                    vp_now_ms() - 4 * DAY_MS - 3600000);
+    else if (!res)
         res = devstore_sync_success(db, vp_now_ms() - 22 * 60000, vp_now_ms() - 22 * 60000);
     devstore_close(db);
     return res ? die("make", res) : 0;
@@ -300,7 +327,7 @@ int main(int argc, char **argv)
     if (clock && vp_time_parse(clock, &ms) == VP_OK)
         vp_time_advance(ms - vp_now_ms());
     if (argc >= 3 && vp_str_eq(argv[1], "make"))
-        return make(argv[2], argc > 3 && vp_str_eq(argv[3], "--bare"));
+        return make(argv[2], argc > 3 ? argv[3] : NULL);
     if (argc == 4 && vp_str_eq(argv[1], "obs"))
         return obs(argv[2], argv[3]);
     if (argc == 4 && vp_str_eq(argv[1], "child"))

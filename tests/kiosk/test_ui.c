@@ -6,6 +6,7 @@
  * on a control counts once (keys excepted).
  */
 #include "ui.h"
+#include <string.h>
 #include "ui_keys.h"
 #include "vp_core.h"
 #include "vp_test.h"
@@ -184,7 +185,7 @@ static void test_quick_taps_on_two_controls_both_act(void)
 
 static void test_pin_and_keyboard_keys_repeat_at_once(void)
 {
-    struct ui_keyboard kb = { false, false };
+    struct ui_keyboard kb = { false, false, false };
     struct ui_field f;
     struct ui_found k;
     int arg = 0;
@@ -210,7 +211,7 @@ static void test_pin_and_keyboard_keys_repeat_at_once(void)
 
 static void test_keyboard_types_dutch_letters(void)
 {
-    struct ui_keyboard kb = { false, true };
+    struct ui_keyboard kb = { false, true, false };
     struct ui_field f;
     struct ui_found k;
     ui_field_set(&f, "", 40, false);
@@ -225,6 +226,70 @@ static void test_keyboard_types_dutch_letters(void)
     CHECK_STR_EQ(f.text, "Zo\xC3\xAB");
     ui_field_backspace(&f);
     CHECK_STR_EQ(f.text, "Zo");
+}
+
+/* Issue 11: a cursor that moves by characters, backspace before it, typing
+ * in the middle. */
+static void test_field_cursor_edits_in_the_middle(void)
+{
+    struct ui_field f;
+    ui_field_set(&f, "https:/127.0.0.1", 0, false);
+    CHECK_INT_EQ((int)f.cursor, (int)strlen(f.text));
+    for (int i = 0; i < 9; i++)
+        ui_field_move(&f, -1);
+    CHECK(ui_field_append(&f, "/"));
+    CHECK_STR_EQ(f.text, "https://127.0.0.1");
+    f.cursor = 0;
+    ui_field_move(&f, -1); /* stays at the start */
+    CHECK_INT_EQ((int)f.cursor, 0);
+    ui_field_set(&f, "Zo\xC3\xAB!", 0, false);
+    ui_field_move(&f, -1);
+    ui_field_backspace(&f); /* a two-byte character goes whole */
+    CHECK_STR_EQ(f.text, "Zo!");
+    CHECK_INT_EQ((int)f.cursor, 2);
+    ui_field_move(&f, 1);
+    ui_field_move(&f, 1); /* stays at the end */
+    CHECK_INT_EQ((int)f.cursor, 3);
+}
+
+/* Issue 11: the keyboard has , ? ! ( ) and the cursor keys. */
+static void test_keyboard_has_punctuation_and_cursor_keys(void)
+{
+    struct ui_keyboard kb = { false, false, false };
+    struct ui_field f;
+    struct ui_found k;
+    const char *want[] = { ",", ".", "?", "!", "(", ")", ":", "/", "@", "\xE2\x82\xAC" };
+    ui_field_set(&f, "", 40, false);
+    ui_begin(ui, UI_C_BG);
+    ui_keyboard_build(ui, &kb, &f, (struct ui_rect){ 28, 300, 744, 336 }, 9, "spatie", "Klaar");
+    ui_find_control(ui, "\xE2\x97\x80", &k);
+    CHECK_INT_EQ(k.count, 1);
+    CHECK(k.rect.w >= UI_TARGET_MIN && k.rect.h >= UI_TARGET_MIN); /* at 800 px wide */
+    ui_find_key(ui, ",", &k);
+    CHECK_INT_EQ(k.count, 1);
+    kb.symbols = true;
+    ui_begin(ui, UI_C_BG);
+    ui_keyboard_build(ui, &kb, &f, (struct ui_rect){ 28, 300, 744, 336 }, 9, "spatie", "Klaar");
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        ui_find_key(ui, want[i], &k);
+        if (k.count != 1)
+            fprintf(stderr, "  no key for %s\n", want[i]);
+        CHECK_INT_EQ(k.count, 1);
+    }
+}
+
+/* Issue 11: the PIN pad's back key takes one digit; a 7th digit is not
+ * dropped silently. */
+static void test_pinpad_back_takes_one_digit_and_a_seventh_is_refused(void)
+{
+    struct ui_field f;
+    ui_field_set(&f, "", 6, true);
+    for (int d = 1; d <= 6; d++)
+        CHECK_INT_EQ(ui_pinpad_press(&f, d), UI_KEY_CHANGED);
+    CHECK_INT_EQ(ui_pinpad_press(&f, 7), UI_KEY_FULL);
+    CHECK_STR_EQ(f.text, "123456");
+    CHECK_INT_EQ(ui_pinpad_press(&f, UI_PIN_BACK), UI_KEY_CHANGED);
+    CHECK_STR_EQ(f.text, "12345");
 }
 
 int main(void)
@@ -250,6 +315,9 @@ int main(void)
     VP_TEST(test_taps_further_apart_act_each_time);
     VP_TEST(test_quick_taps_on_two_controls_both_act);
     VP_TEST(test_pin_and_keyboard_keys_repeat_at_once);
+    VP_TEST(test_field_cursor_edits_in_the_middle);
+    VP_TEST(test_keyboard_has_punctuation_and_cursor_keys);
+    VP_TEST(test_pinpad_back_takes_one_digit_and_a_seventh_is_refused);
     ui_destroy(ui);
     return vp_test_done();
 }
