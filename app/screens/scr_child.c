@@ -81,6 +81,9 @@ static const char *consult_label(enum vp_consultation c)
 /* An advice card: the whole advice when it fits in max_h, else its first
  * words and "Lees het hele advies" (the reader pages it). Returns its
  * height. */
+/* Below this height the child page shows its advice as one button. */
+#define ADVICE_CARDS_MIN_H 520
+
 static int advice_card(struct app *a, struct ui_rect r, int i, int max_h)
 {
     struct ui *ui = a->ui;
@@ -286,8 +289,25 @@ void scr_child_build(struct app *a)
     ui_button(ui, (struct ui_rect){ w - M_MARGIN - side, top, side, 96 }, &st_primary, A_NEWSIG, 0,
               T("child.new_signal"), UI_CENTER);
     route_card(a, (struct ui_rect){ w - M_MARGIN - side, top + 96 + 16, side, 0 });
-    /* left column: unread advice first, else the newest one; then signals */
-    {
+    /* left column: unread advice first, else the newest one; then signals.
+     * On a short screen (800x600) advice cards would leave no room for the
+     * signal just saved: the advice is one button there, the reader shows it. */
+    if (bottom - top < ADVICE_CARDS_MIN_H && a->nadv > 0 && a->page == 0) {
+        size_t first = 0;
+        int unread = 0;
+        struct vp_buf label = VP_BUF_INIT;
+        for (size_t i = a->nadv; i-- > 0;)
+            if (a->adv[i].read_ms == 0) {
+                first = i;
+                unread++;
+            }
+        vp_buf_adds(&label, unread ? T("child.advice_new") : T("child.advice_open"));
+        ui_button(ui, (struct ui_rect){ M_MARGIN, y, left_w, 64 },
+                  unread ? &st_primary : &st_outline, A_READALL, (int)first, label.data,
+                  UI_CENTER);
+        vp_buf_release(&label);
+        y += 64 + 16;
+    } else {
         int shown = 0, room = (bottom - top) / 2;
         for (size_t i = 0; i < a->nadv && shown < 2 && a->page == 0; i++) {
             if (a->adv[i].read_ms != 0)
