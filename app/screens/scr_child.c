@@ -303,8 +303,7 @@ void scr_child_build(struct app *a)
             }
         vp_buf_adds(&label, unread ? T("child.advice_new") : T("child.advice_open"));
         ui_button(ui, (struct ui_rect){ M_MARGIN, y, left_w, 64 },
-                  unread ? &st_primary : &st_outline, A_READALL, (int)first, label.data,
-                  UI_CENTER);
+                  unread ? &st_primary : &st_outline, A_READALL, (int)first, label.data, UI_CENTER);
         vp_buf_release(&label);
         y += 64 + 16;
     } else {

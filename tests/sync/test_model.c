@@ -404,7 +404,8 @@ static int act_backup(struct seed *s)
     live = vp_path_join(s->w->central_data, "central.db");
     note_step(s, "backup", NULL);
     if (sqlite3_open_v2(live, &from, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_open(file, &to) == SQLITE_OK && (b = sqlite3_backup_init(to, "main", from, "main"))) {
+        sqlite3_open(file, &to) == SQLITE_OK &&
+        (b = sqlite3_backup_init(to, "main", from, "main"))) {
         int step;
         while ((step = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || step == SQLITE_LOCKED)
             usleep(1000);

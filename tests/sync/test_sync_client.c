@@ -388,7 +388,7 @@ static void test_worker_sends_a_held_signal_when_its_hold_ends(void)
     sync_worker_recheck(w);
     CHECK(sync_worker_wait_idle(w, 10000));
     sleep_ms(300);
-    CHECK_INT_EQ(s.pushes, before);       /* nothing travels while it settles */
+    CHECK_INT_EQ(s.pushes, before); /* nothing travels while it settles */
     /* the hold now ends in 300 ms */
     vp_time_advance(o.device_time_ms + DEV_SETTLE_MS - 300 - vp_now_ms());
     sync_worker_recheck(w);

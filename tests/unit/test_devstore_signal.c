@@ -124,7 +124,7 @@ static void test_new_signal_names_itself_and_is_held_not_offered(void)
     CHECK(vp_uuid7_valid(o.id));
     CHECK_STR_EQ(o.signal_id, o.id);
     st = stats(&f);
-    CHECK_INT_EQ(st.pending, 0); /* nothing the worker can send yet */
+    CHECK_INT_EQ(st.pending, 0);         /* nothing the worker can send yet */
     CHECK_INT_EQ(st.pending_signals, 1); /* but it waits: the coach has not got it */
     CHECK_INT_EQ(st.unsettled_signals, 1);
     CHECK_INT_EQ(freeze(&f, &b), 0);
